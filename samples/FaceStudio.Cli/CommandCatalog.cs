@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace FaceStudio.Cli;
+
+/// <summary>The subcommands of the CLI, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,26 @@
+using FaceStudio.Core.Tensors;
+
+namespace FaceStudio.Core.Text;
+
+/// <summary>Prompt text to token embeddings (CLIP text encoder); owns its tokenizer.</summary>
+public interface ITextEncoder
+{
+    /// <summary>Width of each token embedding (768 for Stable Diffusion 1.5).</summary>
+    int HiddenSize { get; }
+
+    /// <summary>Tokens per prompt window (77 for CLIP).</summary>
+    int MaxTokens { get; }
+
+    /// <summary>
+    /// Encodes all prompts in one batched run (prompt and negative prompt together).
+    /// </summary>
+    /// <param name="prompts">One or more prompts; an empty string is the unconditional prompt.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns><c>last_hidden_state</c> as [B, T, D] and, when the model has it, <c>pooler_output</c> as [B, D].</returns>
+    Task<TextEncoding> EncodeAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Output of a text encoder.</summary>
+/// <param name="HiddenStates">Token embeddings [B, T, D].</param>
+/// <param name="Pooled">Pooled embedding [B, D], when the model provides one.</param>
+public sealed record TextEncoding(FloatTensor HiddenStates, FloatTensor? Pooled);

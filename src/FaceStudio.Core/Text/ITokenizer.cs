@@ -1,0 +1,33 @@
+namespace FaceStudio.Core.Text;
+
+/// <summary>Turns text into the fixed-length id sequence a text encoder consumes.</summary>
+public interface ITokenizer
+{
+    /// <summary>Positions per sequence, start and end tokens included (77 for CLIP).</summary>
+    int MaxLength { get; }
+
+    /// <summary>The start-of-text id (49406 for CLIP).</summary>
+    int StartTokenId { get; }
+
+    /// <summary>The end-of-text id (49407 for CLIP).</summary>
+    int EndTokenId { get; }
+
+    /// <summary>The id that fills positions after the end token.</summary>
+    int PadTokenId { get; }
+
+    /// <summary>
+    /// Tokenizes <paramref name="text"/> into exactly <see cref="MaxLength"/> ids: start token, content
+    /// (truncated so that the end token always fits), end token, padding.
+    /// </summary>
+    TokenizedText Tokenize(string text);
+
+    /// <summary>The content ids of <paramref name="text"/>, without start, end or padding, never truncated.</summary>
+    IReadOnlyList<int> EncodeContent(string text);
+}
+
+/// <summary>One tokenized sequence.</summary>
+/// <param name="InputIds">Exactly <see cref="ITokenizer.MaxLength"/> ids.</param>
+/// <param name="AttentionMask">1 for start, content and end positions, 0 for padding.</param>
+/// <param name="TokenCount">Number of non-padding positions (start and end included).</param>
+/// <param name="Truncated">True when content was cut to fit.</param>
+public sealed record TokenizedText(int[] InputIds, int[] AttentionMask, int TokenCount, bool Truncated);
