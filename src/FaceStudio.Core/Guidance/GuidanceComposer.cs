@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Regions;
 using FaceStudio.Core.Tensors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -32,6 +34,31 @@ public sealed class GuidanceComposer
 
     /// <summary>The projector the composer runs.</summary>
     public IGuidanceProjector Projector => _projector;
+
+    /// <summary>
+    /// The pipeline's entry: validates request, options, regions and denoiser capabilities (before any model runs),
+    /// composes the tokens in one projector run, then lays out the denoiser batches.
+    /// </summary>
+    /// <param name="request">Text tokens, identities, style and prompt image embeddings.</param>
+    /// <param name="options">Flavour, α and guidance scales.</param>
+    /// <param name="regions">One region per identity (null allowed for at most one identity: the whole image).</param>
+    /// <param name="capabilities">The denoiser's declared capabilities (native or composed regions).</param>
+    /// <param name="latentHeight">Latent h.</param>
+    /// <param name="latentWidth">Latent w.</param>
+    /// <param name="cancellationToken">Cancels the projector run.</param>
+    /// <exception cref="FaceStudioValidationException">A request value, count or size is invalid.</exception>
+    /// <exception cref="ModelContractException">The projector's tokens do not fit the denoiser.</exception>
+    public async Task<GuidancePlan> PlanAsync(GuidanceRequest request, GuidanceOptions options, RegionMaskSet? regions, DenoiserCapabilities capabilities, int latentHeight, int latentWidth, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        request.Validate(_projector, options.Flavor);
+        (int t, _) = GuidanceRequest.TextShape(nameof(request.PromptTokens), request.PromptTokens);
+        RegionStrategy.Validate(request.Identities.Count, t, _projector.TokensPerIdentity, _projector.TokenDim, regions, capabilities, latentHeight, latentWidth);
+        ComposedGuidance composed = await ComposeAsync(request, options, cancellationToken).ConfigureAwait(false);
+        return RegionStrategy.Plan(composed, regions, capabilities, latentHeight, latentWidth);
+    }
 
     /// <summary>Validates the request completely, then runs the projector once for all identities and branches.</summary>
     /// <exception cref="FaceStudioValidationException">A value or shape is outside its valid range (raised before the projector runs).</exception>
