@@ -77,7 +77,7 @@ public sealed class GuidanceComposer
         int f = _projector.FaceEmbeddingDim;
         int e = _projector.ImageEmbeddingDim;
         bool hybrid = options.Flavor == GuidanceFlavor.FaceStudioHybrid;
-        bool textBranch = hybrid && request.PromptImageEmbedding is not null;
+        bool textBranch = hybrid && !request.PromptImageEmbedding.IsEmpty;
 
         // Row layout of the single projector run: [image branch × N][text branch × N, when present][zero row].
         int branches = textBranch ? 2 : 1;
@@ -95,10 +95,10 @@ public sealed class GuidanceComposer
 
             if (images is not null)
             {
-                request.StyleEmbedding?.Span.CopyTo(images.Buffer.AsSpan(k * e, e));
+                request.StyleEmbedding.Span.CopyTo(images.Buffer.AsSpan(k * e, e));
                 if (textBranch)
                 {
-                    request.PromptImageEmbedding!.Value.Span.CopyTo(images.Buffer.AsSpan((n + k) * e, e));
+                    request.PromptImageEmbedding.Span.CopyTo(images.Buffer.AsSpan((n + k) * e, e));
                 }
             }
         }

@@ -31,16 +31,16 @@ public sealed record IdentityGuidance(IReadOnlyList<WeightedEmbedding> Component
 public sealed record GuidanceRequest(FloatTensor PromptTokens, FloatTensor UnconditionalTokens, IReadOnlyList<IdentityGuidance> Identities)
 {
     /// <summary>
-    /// <c>e_h</c>: CLIP image embedding [E] of the style image (hybrid flavour). Null means no style image: the image
+    /// <c>e_h</c>: CLIP image embedding [E] of the style image (hybrid flavour). Empty means no style image: the image
     /// branch then sees a zero vector in place of <c>e_h</c>.
     /// </summary>
-    public ReadOnlyMemory<float>? StyleEmbedding { get; init; }
+    public ReadOnlyMemory<float> StyleEmbedding { get; init; }
 
     /// <summary>
     /// <c>prior(e_T)</c>: the prompt mapped into CLIP image space [E] (a prior model's output, or CLIP's projected text
-    /// embedding). Null: the text branch is the text tokens alone and α scales the identity tokens' strength.
+    /// embedding). Empty: the text branch is the text tokens alone and α scales the identity tokens' strength.
     /// </summary>
-    public ReadOnlyMemory<float>? PromptImageEmbedding { get; init; }
+    public ReadOnlyMemory<float> PromptImageEmbedding { get; init; }
 
     /// <summary>Checks shapes and values against the projector; throws <see cref="FaceStudioValidationException"/>.</summary>
     internal void Validate(IGuidanceProjector projector, GuidanceFlavor flavor)
@@ -126,9 +126,9 @@ public sealed record GuidanceRequest(FloatTensor PromptTokens, FloatTensor Uncon
         throw new FaceStudioValidationException(name, $"{name} must be [T, D] or [1, T, D] but is {tokens}.");
     }
 
-    private static void CheckEmbedding(string name, ReadOnlyMemory<float>? embedding, int dim)
+    private static void CheckEmbedding(string name, ReadOnlyMemory<float> e, int dim)
     {
-        if (embedding is ReadOnlyMemory<float> e && (e.Length != dim || !IsFinite(e.Span)))
+        if (!e.IsEmpty && (e.Length != dim || !IsFinite(e.Span)))
         {
             throw new FaceStudioValidationException(name, Inv($"{name} must hold {dim} finite values (CLIP image space) but holds {e.Length}."));
         }
