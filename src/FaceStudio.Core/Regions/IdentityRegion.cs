@@ -1,3 +1,4 @@
+using FaceStudio.Core.Errors;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Tensors;
 
@@ -21,6 +22,14 @@ public abstract class IdentityRegion
         if (mask.Rank != 2 || mask.Length == 0)
         {
             throw new ArgumentException($"A region mask must be [H, W] but is {mask}.", nameof(mask));
+        }
+
+        foreach (float v in mask.Buffer)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new FaceStudioValidationException(nameof(mask), $"A region mask must hold finite values in [0, 1] but holds {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            }
         }
 
         return new MaskRegion(mask.Clone());

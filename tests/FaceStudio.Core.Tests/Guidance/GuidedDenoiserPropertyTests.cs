@@ -152,6 +152,21 @@ public class GuidedDenoiserPropertyTests
     }
 
     [Fact]
+    public async Task Alpha_zero_without_a_prompt_image_embedding_reduces_to_the_text_branch_alone()
+    {
+        // α weighs identity tokens against the text: α = 0 must give exactly the prediction with no identity at all.
+        var denoiser = new ToyAttentionDenoiser(native: true, D, K);
+        GuidanceRequest withIdentity = Request(Random(20, F)) with { PromptImageEmbedding = ReadOnlyMemory<float>.Empty };
+
+        float[] alphaZero = await Run(denoiser, withIdentity, new GuidanceOptions { Alpha = 0f }, null);
+        float[] textOnly = await Run(denoiser, Request(), new GuidanceOptions { Alpha = 0f }, null);
+        float[] alphaOne = await Run(denoiser, withIdentity, new GuidanceOptions { Alpha = 1f }, null);
+
+        Assert.Equal(textOnly, alphaZero);
+        Assert.NotEqual(textOnly, alphaOne);
+    }
+
+    [Fact]
     public async Task Mismatched_counts_are_validation_errors_raised_before_any_model_runs()
     {
         var projector = new RecordingProjector(Projector(F, E, K, D));

@@ -152,5 +152,6 @@ public class RegionMaskBuilderTests
         RegionMaskSet set = RegionMaskBuilder.Build([IdentityRegion.FromMask(mask)], 1, 16, 16, new RegionMaskOptions { Levels = 1 });
 
         Assert.Equal([1f, 0f, 0.5f, 0.5f], set.Latent.Mask(0).ToArray());
+        Assert.Throws<FaceStudioValidationException>(() => IdentityRegion.FromMask(new FloatTensor([float.NaN], 1, 1)));
     }
 }
