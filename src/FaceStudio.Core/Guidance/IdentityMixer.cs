@@ -23,6 +23,11 @@ public static class IdentityMixer
             }
 
             float norm = TensorPrimitives.Norm(e);
+            if (!(norm > 0f) || !float.IsFinite(norm))
+            {
+                throw new ArgumentException($"Face embeddings must be finite and non-zero; one has norm {norm}.", nameof(identity));
+            }
+
             TensorPrimitives.MultiplyAdd(e, component.Weight / norm, destination, destination);
         }
     }
