@@ -67,22 +67,46 @@ public static class FaceAlignment
             throw new FaceStudioValidationException(nameof(source), $"A similarity estimate needs at least 2 point pairs of equal count, but {source.Count} source and {destination.Count} destination points were given.");
         }
 
-        int n = source.Count;
+        var src = new double[source.Count * 2];
+        var dst = new double[destination.Count * 2];
+        for (int i = 0; i < source.Count; i++)
+        {
+            src[2 * i] = source[i].X;
+            src[(2 * i) + 1] = source[i].Y;
+            dst[2 * i] = destination[i].X;
+            dst[(2 * i) + 1] = destination[i].Y;
+        }
+
+        return EstimateSimilarity(src, dst);
+    }
+
+    /// <summary>
+    /// <see cref="EstimateSimilarity(IReadOnlyList{Vector2}, IReadOnlyList{Vector2})"/> on double-precision points given as
+    /// interleaved <c>x, y</c> pairs.
+    /// </summary>
+    public static SimilarityTransform EstimateSimilarity(ReadOnlySpan<double> sourceXY, ReadOnlySpan<double> destinationXY)
+    {
+        if (sourceXY.Length != destinationXY.Length || sourceXY.Length < 4 || sourceXY.Length % 2 != 0)
+        {
+            throw new FaceStudioValidationException(nameof(sourceXY), $"A similarity estimate needs at least 2 (x, y) pairs on each side, equally many, but {sourceXY.Length} source and {destinationXY.Length} destination coordinates were given.");
+        }
+
+        int n = sourceXY.Length / 2;
         double smx = 0, smy = 0, dmx = 0, dmy = 0;
         for (int i = 0; i < n; i++)
         {
-            smx += source[i].X;
-            smy += source[i].Y;
-            dmx += destination[i].X;
-            dmy += destination[i].Y;
+            smx += sourceXY[2 * i];
+            smy += sourceXY[(2 * i) + 1];
+            dmx += destinationXY[2 * i];
+            dmy += destinationXY[(2 * i) + 1];
         }
 
         smx /= n; smy /= n; dmx /= n; dmy /= n;
         double a = 0, b = 0, c = 0, d = 0, variance = 0;
         for (int i = 0; i < n; i++)
         {
-            double sx = source[i].X - smx, sy = source[i].Y - smy;
-            double dx = destination[i].X - dmx, dy = destination[i].Y - dmy;
+            double sx = sourceXY[2 * i] - smx, sy = sourceXY[(2 * i) + 1] - smy;
+            double dx = destinationXY[2 * i] - dmx, dy = destinationXY[(2 * i) + 1] - dmy;
             a += dx * sx;
             b += dx * sy;
             c += dy * sx;
@@ -90,9 +114,9 @@ public static class FaceAlignment
             variance += (sx * sx) + (sy * sy);
         }
 
-        if (variance == 0 || !double.IsFinite(variance))
+        if (variance == 0 || !double.IsFinite(variance) || !double.IsFinite(a + b + c + d))
         {
-            throw new FaceStudioValidationException(nameof(source), "The source points must be finite and not all coincide; they define no scale.");
+            throw new FaceStudioValidationException(nameof(sourceXY), "The points must be finite and the source points must not all coincide (they would define no scale).");
         }
 
         // Σ and σ² are both divided by n in Umeyama; the ratio needs neither division.
