@@ -356,12 +356,13 @@ public sealed class FaceStudioPipeline : IDisposable
             return null;
         }
 
-        IReadOnlyList<IdentityRegion> regions;
-        if (request.Identities.All(i => i.Region is not null))
+        if (p.ExplicitRegions is not null)
         {
-            regions = request.Identities.Select(i => i.Region!).ToArray();
+            return p.ExplicitRegions;
         }
-        else if (n == 1)
+
+        IReadOnlyList<IdentityRegion> regions;
+        if (n == 1)
         {
             return RegionMaskBuilder.Full(1, request.Width, request.Height, _options.RegionMasks);
         }
@@ -443,7 +444,7 @@ public sealed class FaceStudioPipeline : IDisposable
             }
         }
 
-        IScheduler probe = SchedulerCatalog.Create(request.Scheduler, _components.SchedulerConfig);
+        IScheduler probe = SchedulerCatalog.Create(request.Scheduler, _components.SchedulerConfig, new PhiloxNoiseSource(0));
         probe.SetTimesteps(request.Steps, strength);
         int modelCalls = probe.Timesteps.Length;
 
@@ -515,15 +516,23 @@ public sealed class FaceStudioPipeline : IDisposable
             throw Invalid(nameof(request.Style), "A style image for hybrid guidance needs a CLIP image encoder, but the pipeline has none.");
         }
 
+        // Explicit regions are built now (no model needed), so counts, sizes and token contracts fail here.
+        RegionMaskSet? explicitRegions = null;
         if (_composer is not null && ids.Count > 0)
         {
             int latentH = request.Height / factor, latentW = request.Width / factor;
+            if (withRegion == ids.Count)
+            {
+                explicitRegions = RegionMaskBuilder.Build([.. ids.Select(i => i.Region!)], ids.Count, request.Width, request.Height, _options.RegionMasks);
+            }
+
             IGuidanceProjector projector = _composer.Projector;
-            RegionStrategy.Validate(ids.Count, _components.TextEncoder.MaxTokens, projector.TokensPerIdentity, projector.TokenDim, regions: null, caps, latentH, latentW);
+            bool automatic = ids.Count > 1 && explicitRegions is null;
+            RegionStrategy.Validate(automatic ? 1 : ids.Count, _components.TextEncoder.MaxTokens, projector.TokensPerIdentity, projector.TokenDim, explicitRegions, caps, latentH, latentW);
         }
 
         long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
-        return new PreparedRequest(request, seed, strength, modelCalls, request.Height / factor, request.Width / factor, guidance, usesStyle);
+        return new PreparedRequest(request, seed, strength, modelCalls, request.Height / factor, request.Width / factor, guidance, usesStyle, explicitRegions);
     }
 
     private TimeSpan Lap(Stopwatch stage, GenerationStage name)
@@ -597,5 +606,5 @@ public sealed class FaceStudioPipeline : IDisposable
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record PreparedRequest(GenerationRequest Request, long Seed, float Strength, int ModelCalls, int LatentHeight, int LatentWidth, GuidanceOptions Guidance, bool UsesStyleGuidance);
+    private sealed record PreparedRequest(GenerationRequest Request, long Seed, float Strength, int ModelCalls, int LatentHeight, int LatentWidth, GuidanceOptions Guidance, bool UsesStyleGuidance, RegionMaskSet? ExplicitRegions);
 }
