@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceStudio.Core.Errors;
 using Microsoft.ML.Tokenizers;
 
 namespace FaceStudio.Core.Text;
@@ -54,12 +55,14 @@ public sealed class ClipTokenizer : ITokenizer
     /// <param name="tokenizerDirectory">A model folder's <c>tokenizer/</c> directory.</param>
     /// <param name="maxLength">Positions per sequence, start and end included; at least 3.</param>
     /// <exception cref="TokenizerException">A file is missing or malformed; the message names it.</exception>
+    /// <exception cref="FaceStudioValidationException"><paramref name="maxLength"/> is below 3.</exception>
     public static ClipTokenizer FromDirectory(string tokenizerDirectory, int maxLength = DefaultMaxLength)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tokenizerDirectory);
         if (maxLength < 3)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "Expected at least 3 positions (start, one token, end).");
+            throw new FaceStudioValidationException(nameof(maxLength),
+                $"maxLength must be at least 3 positions (start, one token, end); found {maxLength}.");
         }
 
         if (!Directory.Exists(tokenizerDirectory))

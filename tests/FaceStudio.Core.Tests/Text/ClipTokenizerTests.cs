@@ -44,6 +44,18 @@ public class ClipTokenizerTests : IClassFixture<ClipTokenizerFixture>
     public void Matches_the_reference_algorithm(string text, string expected) =>
         Assert.Equal(Parse(expected), Ids(text));
 
+    [Theory]
+    [MemberData(nameof(ReferenceCases.TokenizerIds), MemberType = typeof(ReferenceCases))]
+    public void Matches_the_reference_algorithm_on_random_strings(string text, string expected)
+    {
+        int[] all = Parse(expected);
+        int[] content = all[1..^1];
+        Assert.Equal(content, _tokenizer.EncodeContent(text));
+        // The framed form is the same ids, cut to 75 content tokens when longer.
+        int[] framed = [all[0], .. content.Take(75), all[^1]];
+        Assert.Equal(framed, Ids(text));
+    }
+
     [Fact]
     public void Splits_digits_into_single_tokens_found_in_the_vocabulary()
     {

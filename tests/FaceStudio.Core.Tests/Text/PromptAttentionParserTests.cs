@@ -74,6 +74,11 @@ public class PromptAttentionParserTests
     [Fact]
     public void Empty_prompt_is_one_empty_fragment() => AssertFragments("", ("", 1.0));
 
+    [Theory]
+    [MemberData(nameof(ReferenceCases.AttentionFragments), MemberType = typeof(ReferenceCases))]
+    public void Matches_the_reference_parser_on_random_bracket_soup(string prompt, (string Text, double Weight)[] expected) =>
+        AssertFragments(prompt, expected);
+
     [Fact]
     public void Malformed_number_is_a_validation_error()
     {
