@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using FaceStudio.Core.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace FaceStudio.Core.DependencyInjection;
+
+/// <summary>
+/// Registers FaceStudio pipelines with Microsoft.Extensions.DependencyInjection. Backends add their own
+/// <c>AddFaceStudio(...)</c> overloads (FaceStudio.Onnx: model packs from configuration) on top of these.
+/// </summary>
+public static class FaceStudioServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the default <see cref="FaceStudioPipeline"/> as a singleton, composed by <paramref name="configure"/>
+    /// (with the container's logger factory and meter factory already applied).
+    /// </summary>
+    public static IServiceCollection AddFaceStudioPipeline(this IServiceCollection services, Action<IServiceProvider, FaceStudioPipelineBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        AddShared(services);
+        services.AddSingleton(sp => Build(sp, configure));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a named pipeline as a keyed singleton (resolve with <c>[FromKeyedServices(name)]</c> or
+    /// <c>GetRequiredKeyedService&lt;FaceStudioPipeline&gt;(name)</c>); one per model pack, for example.
+    /// </summary>
+    public static IServiceCollection AddFaceStudioPipeline(this IServiceCollection services, string name, Action<IServiceProvider, FaceStudioPipelineBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        AddShared(services);
+        services.AddKeyedSingleton(name, (sp, _) => Build(sp, configure));
+        return services;
+    }
+
+    private static void AddShared(IServiceCollection services) =>
+        services.TryAddSingleton(sp => new FaceStudioTelemetry(sp.GetService<IMeterFactory>()));
+
+    private static FaceStudioPipeline Build(IServiceProvider services, Action<IServiceProvider, FaceStudioPipelineBuilder> configure)
+    {
+        var builder = new FaceStudioPipelineBuilder().UseTelemetry(services.GetRequiredService<FaceStudioTelemetry>());
+        if (services.GetService<ILoggerFactory>() is { } loggerFactory)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        configure(services, builder);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Numerics.Tensors;
+using FaceStudio.Core.Errors;
+
+namespace FaceStudio.Core.Identity;
+
+/// <summary>
+/// One person's identity signal <c>e_f</c>: the L2-normalised mean of the normalised ArcFace embeddings of their
+/// reference faces, and a report of the faces it came from.
+/// </summary>
+public sealed class IdentityEmbedding
+{
+    private readonly float[] _vector;
+
+    /// <summary>Wraps a vector that is already unit length (within 1e-3) and a report of its sources.</summary>
+    public IdentityEmbedding(float[] vector, IReadOnlyList<FaceReport> faces)
+    {
+        ArgumentNullException.ThrowIfNull(vector);
+        ArgumentNullException.ThrowIfNull(faces);
+        CheckUnit(vector, nameof(vector));
+        _vector = (float[])vector.Clone();
+        Faces = faces;
+    }
+
+    /// <summary>The unit-length embedding.</summary>
+    public ReadOnlySpan<float> Vector => _vector;
+
+    /// <summary>Embedding length (512 for ArcFace).</summary>
+    public int Dimension => _vector.Length;
+
+    /// <summary>The faces averaged into this identity (empty when it was given as a precomputed vector).</summary>
+    public IReadOnlyList<FaceReport> Faces { get; }
+
+    /// <summary>A copy of the vector.</summary>
+    public float[] ToArray() => (float[])_vector.Clone();
+
+    /// <summary>
+    /// An identity from a precomputed embedding (for example one saved earlier); it is L2-normalised here.
+    /// </summary>
+    public static IdentityEmbedding FromVector(ReadOnlySpan<float> embedding, IReadOnlyList<FaceReport>? faces = null)
+    {
+        var v = embedding.ToArray();
+        Normalize(v, "embedding");
+        return new IdentityEmbedding(v, faces ?? []);
+    }
+
+    /// <summary>
+    /// Averages unit embeddings (rows of <paramref name="embeddings"/>, each normalised first) and renormalises:
+    /// the paper's and IP-Adapter-FaceID's recipe for several photos of one person.
+    /// </summary>
+    public static IdentityEmbedding Average(IReadOnlyList<float[]> embeddings, IReadOnlyList<FaceReport> faces)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (embeddings.Count == 0)
+        {
+            throw new FaceStudioValidationException(nameof(embeddings), "Averaging an identity needs at least one embedding, but none was given.");
+        }
+
+        int dim = embeddings[0].Length;
+        var sum = new float[dim];
+        var row = new float[dim];
+        foreach (var e in embeddings)
+        {
+            if (e.Length != dim)
+            {
+                throw new FaceStudioValidationException(nameof(embeddings), $"All embeddings must have {dim} values, but one has {e.Length}.");
+            }
+
+            e.CopyTo(row, 0);
+            Normalize(row, "embedding");
+            TensorPrimitives.Add(sum, row, sum);
+        }
+
+        // Dividing by the count before renormalising changes nothing but keeps the mean explicit.
+        TensorPrimitives.Divide(sum, embeddings.Count, sum);
+        Normalize(sum, "mean embedding");
+        return new IdentityEmbedding(sum, faces);
+    }
+
+    internal static void Normalize(Span<float> v, string what)
+    {
+        float norm = TensorPrimitives.Norm(v);
+        if (!(norm > 0f) || !float.IsFinite(norm))
+        {
+            throw new FaceStudioValidationException(what, $"The {what} must be finite and non-zero to normalise, but its L2 norm is {norm}.");
+        }
+
+        TensorPrimitives.Divide(v, norm, v);
+    }
+
+    private static void CheckUnit(ReadOnlySpan<float> v, string parameter)
+    {
+        if (v.Length == 0)
+        {
+            throw new FaceStudioValidationException(parameter, "An identity embedding needs at least one value, but it is empty.");
+        }
+
+        float norm = TensorPrimitives.Norm(v);
+        if (!float.IsFinite(norm) || Math.Abs(norm - 1f) > 1e-3f)
+        {
+            throw new FaceStudioValidationException(parameter, $"An identity embedding must be unit length (L2 norm 1 ± 1e-3), but its norm is {norm}.");
+        }
+    }
+}
+
+/// <summary>One reference face that went into an identity: where it was found and how well.</summary>
+/// <param name="Source">The photo's name.</param>
+/// <param name="FaceIndex">Index of the face in detector order within that photo.</param>
+/// <param name="FacesInPhoto">How many faces the detector found in the photo.</param>
+/// <param name="Box">The face box in photo pixels.</param>
+/// <param name="Score">Detector confidence.</param>
+/// <param name="Landmarks">The five landmarks as <c>[x0, y0, …, x4, y4]</c> in photo pixels.</param>
+/// <param name="BelowMinimumSize">True when the face's shorter side is below the configured minimum (a warning, not an error).</param>
+public sealed record FaceReport(
+    string Source, int FaceIndex, int FacesInPhoto, FaceBox Box, float Score, IReadOnlyList<float> Landmarks, bool BelowMinimumSize)
+{
+    /// <summary>The shorter side of the face box in pixels.</summary>
+    public float Size => Box.ShortSide;
+}

@@ -1,0 +1,208 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using FaceStudio.Core.Errors;
+
+namespace FaceStudio.Core.Imaging;
+
+/// <summary>
+/// Separable resampling in the style of Pillow's <c>Image.resize</c>: output pixel x samples the source around
+/// centre <c>(x + 0.5) * scale</c> (pixel centres at half-integers of this coordinate, i.e. the usual
+/// "align corners = false" convention); taps outside the image are dropped and the remaining weights renormalised.
+/// When shrinking with <c>antialias</c> the kernel is stretched by the scale factor, so every source pixel
+/// contributes (area-like averaging instead of aliasing); without it, the kernel keeps its support (OpenCV
+/// <c>INTER_LINEAR</c>/<c>INTER_CUBIC</c>-like point sampling).
+/// </summary>
+public static class ImageResize
+{
+    /// <summary>Keys' cubic convolution parameter; -0.5 matches Pillow (CLIP preprocessing) and reproduces quadratics.</summary>
+    public const double BicubicA = -0.5;
+
+    /// <summary>Resizes <paramref name="source"/> to <paramref name="width"/> x <paramref name="height"/>.</summary>
+    /// <param name="source">The image to resample.</param>
+    /// <param name="width">Output width, positive.</param>
+    /// <param name="height">Output height, positive.</param>
+    /// <param name="filter">Interpolation kernel.</param>
+    /// <param name="antialias">Widen the kernel when shrinking (Pillow behaviour). Turn off to mimic OpenCV's resize.</param>
+    public static RgbImage Resize(RgbImage source, int width, int height, ResizeFilter filter = ResizeFilter.Bilinear, bool antialias = true)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (width <= 0 || height <= 0)
+        {
+            throw new FaceStudioValidationException(nameof(width), $"Resize target must be positive but was {width}x{height}.");
+        }
+
+        if (width == source.Width && height == source.Height)
+        {
+            // Both kernels are interpolating (weight 1 at distance 0, 0 at other integers): scale 1 is the identity.
+            return source.Clone();
+        }
+
+        var horizontal = Coefficients.Compute(source.Width, width, filter, antialias);
+        var vertical = Coefficients.Compute(source.Height, height, filter, antialias);
+
+        // Pass 1: resample every source row horizontally into a float buffer (only the rows some output row uses).
+        int rowFloats = width * 3;
+        int firstRow = vertical.Start[0];
+        int lastRow = vertical.Start[height - 1] + vertical.Count[height - 1];
+        int usedRows = lastRow - firstRow;
+        float[] temp = ArrayPool<float>.Shared.Rent(usedRows * rowFloats);
+        float[] acc = ArrayPool<float>.Shared.Rent(rowFloats);
+        try
+        {
+            for (int y = 0; y < usedRows; y++)
+            {
+                HorizontalRow(source.Row(firstRow + y), temp.AsSpan(y * rowFloats, rowFloats), horizontal);
+            }
+
+            // Pass 2: each output row is a weighted sum of temp rows: vectorised multiply-adds over whole rows.
+            var output = new RgbImage(width, height);
+            Span<float> accRow = acc.AsSpan(0, rowFloats);
+            for (int oy = 0; oy < height; oy++)
+            {
+                int start = vertical.Start[oy] - firstRow, count = vertical.Count[oy];
+                ReadOnlySpan<float> weights = vertical.Weights.AsSpan(oy * vertical.MaxTaps, count);
+                TensorPrimitives.Multiply(temp.AsSpan(start * rowFloats, rowFloats), weights[0], accRow);
+                for (int k = 1; k < count; k++)
+                {
+                    TensorPrimitives.MultiplyAdd(temp.AsSpan((start + k) * rowFloats, rowFloats), weights[k], accRow, accRow);
+                }
+
+                StoreRounded(accRow, output.Row(oy));
+            }
+
+            return output;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(temp);
+            ArrayPool<float>.Shared.Return(acc);
+        }
+    }
+
+    /// <summary>Rounds (half to even), clamps to 0..255 and stores a row of floats as bytes.</summary>
+    internal static void StoreRounded(Span<float> values, Span<byte> destination)
+    {
+        TensorPrimitives.Clamp(values, 0f, 255f, values);
+        TensorPrimitives.Round(values, values);
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = (byte)values[i];
+        }
+    }
+
+    private static void HorizontalRow(ReadOnlySpan<byte> src, Span<float> dst, Coefficients c)
+    {
+        int taps = c.MaxTaps;
+        ReadOnlySpan<float> allWeights = c.Weights;
+        for (int ox = 0, o = 0; ox < c.Count.Length; ox++, o += 3)
+        {
+            int count = c.Count[ox];
+            ReadOnlySpan<float> w = allWeights.Slice(ox * taps, count);
+            ReadOnlySpan<byte> px = src.Slice(c.Start[ox] * 3, count * 3);
+            float r = 0, g = 0, b = 0;
+            for (int k = 0, s = 0; k < w.Length; k++, s += 3)
+            {
+                float wk = w[k];
+                r += wk * px[s];
+                g += wk * px[s + 1];
+                b += wk * px[s + 2];
+            }
+
+            dst[o] = r;
+            dst[o + 1] = g;
+            dst[o + 2] = b;
+        }
+    }
+
+    /// <summary>The kernel, evaluated at <paramref name="x"/> in kernel units.</summary>
+    internal static double Kernel(ResizeFilter filter, double x)
+    {
+        x = Math.Abs(x);
+        if (filter == ResizeFilter.Bilinear)
+        {
+            return x < 1.0 ? 1.0 - x : 0.0;
+        }
+
+        const double a = BicubicA;
+        if (x < 1.0)
+        {
+            return ((((a + 2.0) * x) - (a + 3.0)) * x * x) + 1.0;
+        }
+
+        return x < 2.0 ? (((((a * x) - (5.0 * a)) * x) + (8.0 * a)) * x) - (4.0 * a) : 0.0;
+    }
+
+    /// <summary>Precomputed taps for one axis: for output i, <c>Count[i]</c> weights starting at source <c>Start[i]</c>.</summary>
+    internal sealed class Coefficients
+    {
+        private Coefficients(int[] start, int[] count, float[] weights, int maxTaps)
+        {
+            Start = start;
+            Count = count;
+            Weights = weights;
+            MaxTaps = maxTaps;
+        }
+
+        public int[] Start { get; }
+
+        public int[] Count { get; }
+
+        /// <summary>Row-major [output, MaxTaps]; entries past Count are zero.</summary>
+        public float[] Weights { get; }
+
+        public int MaxTaps { get; }
+
+        public static Coefficients Compute(int inSize, int outSize, ResizeFilter filter, bool antialias)
+        {
+            double scale = (double)inSize / outSize;
+            double support = filter == ResizeFilter.Bilinear ? 1.0 : 2.0;
+            double kernelScale = antialias ? Math.Max(scale, 1.0) : 1.0;
+            support *= kernelScale;
+            int maxTaps = (int)Math.Ceiling(support) * 2 + 1;
+            var start = new int[outSize];
+            var count = new int[outSize];
+            var weights = new float[outSize * maxTaps];
+            double[] scratch = new double[maxTaps];
+            for (int i = 0; i < outSize; i++)
+            {
+                double center = (i + 0.5) * scale;
+                int lo = Math.Max((int)Math.Floor(center - support + 0.5), 0);
+                int hi = Math.Min((int)Math.Floor(center + support + 0.5), inSize);
+                if (hi <= lo)
+                {
+                    // Degenerate window (cannot happen for positive sizes, kept for safety): nearest pixel.
+                    lo = Math.Clamp((int)center, 0, inSize - 1);
+                    hi = lo + 1;
+                }
+
+                int n = Math.Min(hi - lo, maxTaps);
+                double sum = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    double v = Kernel(filter, (lo + k + 0.5 - center) / kernelScale);
+                    scratch[k] = v;
+                    sum += v;
+                }
+
+                if (sum == 0)
+                {
+                    // All taps at zero crossings: fall back to the nearest source pixel.
+                    int nearest = Math.Clamp((int)Math.Floor(center), lo, lo + n - 1);
+                    Array.Clear(scratch, 0, n);
+                    scratch[nearest - lo] = 1.0;
+                    sum = 1.0;
+                }
+
+                for (int k = 0; k < n; k++)
+                {
+                    weights[(i * maxTaps) + k] = (float)(scratch[k] / sum);
+                }
+
+                start[i] = lo;
+                count[i] = n;
+            }
+
+            return new Coefficients(start, count, weights, maxTaps);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
+using FaceStudio.Core.Scheduling;
+
+namespace FaceStudio.Core.Pipeline;
+
+/// <summary>One generation: prompt, people, style and sampler settings. Validated before any model runs.</summary>
+public sealed record GenerationRequest
+{
+    /// <summary>Smallest accepted image side in pixels.</summary>
+    public const int MinSize = 64;
+
+    /// <summary>Largest accepted image side in pixels.</summary>
+    public const int MaxSize = 2048;
+
+    /// <summary>Largest accepted number of images per request.</summary>
+    public const int MaxBatchCount = 16;
+
+    /// <summary>What to draw. Prompt weighting syntax (<c>(words:1.3)</c>) is honoured.</summary>
+    public required string Prompt { get; init; }
+
+    /// <summary>What to avoid; the unconditional branch of classifier-free guidance. Empty by default.</summary>
+    public string? NegativePrompt { get; init; }
+
+    /// <summary>The people to put into the picture, in region order (left to right for automatic regions).</summary>
+    public IReadOnlyList<IdentityInput> Identities { get; init; } = [];
+
+    /// <summary>Optional style image (hybrid guidance), optionally also the init image.</summary>
+    public StyleInput? Style { get; init; }
+
+    /// <summary>Output width in pixels, a multiple of 8 in [64, 2048].</summary>
+    public int Width { get; init; } = 512;
+
+    /// <summary>Output height in pixels, a multiple of 8 in [64, 2048].</summary>
+    public int Height { get; init; } = 512;
+
+    /// <summary>Inference steps.</summary>
+    public int Steps { get; init; } = 25;
+
+    /// <summary>Scheduler name (see <see cref="SchedulerCatalog.Names"/>). The paper samples with Euler ancestral.</summary>
+    public string Scheduler { get; init; } = SchedulerCatalog.EulerAncestral;
+
+    /// <summary>Classifier-free guidance scale.</summary>
+    public float GuidanceScale { get; init; } = 7.5f;
+
+    /// <summary>Optional separate guidance scale for the identity term.</summary>
+    public float? IdentityGuidanceScale { get; init; }
+
+    /// <summary>Hybrid-guidance α: 1 = image branch (style + identity) only, 0 = text branch only.</summary>
+    public float Alpha { get; init; } = 0.5f;
+
+    /// <summary>Which guidance flavour to use; null takes the model pack's default.</summary>
+    public GuidanceFlavor? Flavor { get; init; }
+
+    /// <summary>Seed of the first image; image i uses <c>Seed + i</c>. Null picks a random seed and reports it.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Number of images, each with its own seed.</summary>
+    public int BatchCount { get; init; } = 1;
+
+    /// <summary>Produce a cheap latent preview image with each step event.</summary>
+    public bool StepPreviews { get; init; }
+}
+
+/// <summary>One person: reference photos or a precomputed embedding, with an optional region and strength.</summary>
+public sealed record IdentityInput
+{
+    /// <summary>Reference photos of the person (one or more); their embeddings are averaged.</summary>
+    public IReadOnlyList<IdentityPhoto> Photos { get; init; } = [];
+
+    /// <summary>A precomputed embedding (e.g. loaded from an identity JSON file) standing in for photos.</summary>
+    public IdentityEmbedding? Embedding { get; init; }
+
+    /// <summary>Where the person goes; null for a single identity means the whole picture.</summary>
+    public IdentityRegion? Region { get; init; }
+
+    /// <summary>Strength of this identity in [0, 4].</summary>
+    public float Scale { get; init; } = 1f;
+
+    /// <summary>Which face to take from photos with several faces.</summary>
+    public FaceSelection? Selection { get; init; }
+
+    /// <summary>An identity from photos.</summary>
+    public static IdentityInput FromPhotos(params IdentityPhoto[] photos) => new() { Photos = photos };
+
+    /// <summary>An identity from an embedding.</summary>
+    public static IdentityInput FromEmbedding(IdentityEmbedding embedding) => new() { Embedding = embedding };
+}
+
+/// <summary>A style image and how to use it.</summary>
+/// <param name="Image">The decoded style image.</param>
+public sealed record StyleInput(RgbImage Image)
+{
+    /// <summary>Also start from this image (img2img) instead of pure noise.</summary>
+    public bool UseAsInitImage { get; init; }
+
+    /// <summary>img2img strength in (0, 1]: the fraction of the schedule that runs (1 = ignore the init image).</summary>
+    public float Strength { get; init; } = 0.75f;
+}

@@ -1,0 +1,77 @@
+using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
+
+namespace FaceStudio.Core.Pipeline;
+
+/// <summary>The images of one request and how they were made.</summary>
+/// <param name="Images">One image per <see cref="GenerationRequest.BatchCount"/>.</param>
+/// <param name="Metadata">Seeds, sampler and timings.</param>
+public sealed record GenerationResult(IReadOnlyList<GeneratedImage> Images, GenerationMetadata Metadata);
+
+/// <summary>One generated image.</summary>
+/// <param name="Image">The pixels.</param>
+/// <param name="Seed">The seed that produced it.</param>
+public sealed record GeneratedImage(RgbImage Image, long Seed);
+
+/// <summary>How a request was run.</summary>
+public sealed record GenerationMetadata
+{
+    /// <summary>Seed of the first image (image i used <c>Seed + i</c>).</summary>
+    public required long Seed { get; init; }
+
+    /// <summary>Scheduler name.</summary>
+    public required string Scheduler { get; init; }
+
+    /// <summary>Inference steps requested.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Denoiser evaluations per image (schedulers such as Heun call the model more than once per step).</summary>
+    public required int ModelCalls { get; init; }
+
+    /// <summary>Image width.</summary>
+    public required int Width { get; init; }
+
+    /// <summary>Image height.</summary>
+    public required int Height { get; init; }
+
+    /// <summary>Guidance scale.</summary>
+    public required float GuidanceScale { get; init; }
+
+    /// <summary>Hybrid-guidance α.</summary>
+    public required float Alpha { get; init; }
+
+    /// <summary>Native or composed regions; null for text-only generation.</summary>
+    public RegionMode? RegionMode { get; init; }
+
+    /// <summary>The regions used, one per identity, in latent cells (x, y, width, height of each mask's bounding box).</summary>
+    public IReadOnlyList<RegionBox> Regions { get; init; } = [];
+
+    /// <summary>Wall time per stage.</summary>
+    public required StageTimings Timings { get; init; }
+}
+
+/// <summary>Wall time spent in each stage of a request.</summary>
+public sealed record StageTimings
+{
+    /// <summary>Text encoding.</summary>
+    public TimeSpan TextEncoding { get; init; }
+
+    /// <summary>Face detection, alignment and embedding, and the style image encoder.</summary>
+    public TimeSpan IdentityEncoding { get; init; }
+
+    /// <summary>Guidance composition (projector) and session binding.</summary>
+    public TimeSpan Conditioning { get; init; }
+
+    /// <summary>The denoise loop, all images.</summary>
+    public TimeSpan Denoising { get; init; }
+
+    /// <summary>VAE decoding, all images.</summary>
+    public TimeSpan Decoding { get; init; }
+
+    /// <summary>The whole request.</summary>
+    public TimeSpan Total { get; init; }
+
+    /// <summary>Denoiser steps per second over the denoise loop.</summary>
+    public double StepsPerSecond { get; init; }
+}

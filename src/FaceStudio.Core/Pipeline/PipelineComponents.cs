@@ -1,0 +1,39 @@
+using FaceStudio.Core.Denoising;
+using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Latents;
+using FaceStudio.Core.Scheduling;
+using FaceStudio.Core.Text;
+
+namespace FaceStudio.Core.Pipeline;
+
+/// <summary>The models a pipeline runs. Required: text encoder, denoiser, decoder; the rest enable features.</summary>
+public sealed record PipelineComponents
+{
+    /// <summary>Prompt to token embeddings.</summary>
+    public required ITextEncoder TextEncoder { get; init; }
+
+    /// <summary>The UNet.</summary>
+    public required IDenoiser Denoiser { get; init; }
+
+    /// <summary>VAE decoder.</summary>
+    public required ILatentDecoder LatentDecoder { get; init; }
+
+    /// <summary>VAE encoder; needed for init images (img2img).</summary>
+    public ILatentEncoder? LatentEncoder { get; init; }
+
+    /// <summary>Photos to identity embeddings; needed for identities given as photos.</summary>
+    public IIdentityEncoder? IdentityEncoder { get; init; }
+
+    /// <summary>Face detector; needed for automatic regions (faces found in the style image).</summary>
+    public IFaceDetector? FaceDetector { get; init; }
+
+    /// <summary>CLIP image encoder for the style image (hybrid guidance).</summary>
+    public IImageEncoder? StyleEncoder { get; init; }
+
+    /// <summary>Embeddings to guidance tokens; needed for any identity.</summary>
+    public IGuidanceProjector? GuidanceProjector { get; init; }
+
+    /// <summary>The training noise schedule every scheduler is built on (the model's scheduler config).</summary>
+    public SchedulerConfig SchedulerConfig { get; init; } = SchedulerConfig.StableDiffusion15;
+}

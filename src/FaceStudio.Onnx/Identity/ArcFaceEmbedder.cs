@@ -1,0 +1,172 @@
+using System.Numerics.Tensors;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace FaceStudio.Onnx.Identity;
+
+/// <summary>Input normalisation of an ArcFace graph: <c>(x − Mean) / Std</c> on 0..255 RGB values.</summary>
+public sealed record ArcFaceOptions
+{
+    /// <summary>Subtracted from each 0..255 value. 127.5 for InsightFace ONNX exports; 0 for graphs that normalise inside.</summary>
+    public float InputMean { get; init; } = 127.5f;
+
+    /// <summary>Divides after the mean. 127.5 for InsightFace ONNX exports; 1 for graphs that normalise inside.</summary>
+    public float InputStd { get; init; } = 127.5f;
+
+    /// <summary>Options for graphs with normalisation built in (mean 0, std 1).</summary>
+    public static ArcFaceOptions NormalizationInGraph { get; } = new() { InputMean = 0f, InputStd = 1f };
+
+    /// <summary>Throws <see cref="FaceStudioValidationException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (!float.IsFinite(InputMean))
+        {
+            throw new FaceStudioValidationException(nameof(InputMean), $"The input mean must be finite, but it is {InputMean}.");
+        }
+
+        if (!float.IsFinite(InputStd) || InputStd == 0f)
+        {
+            throw new FaceStudioValidationException(nameof(InputStd), $"The input std must be finite and non-zero, but it is {InputStd}.");
+        }
+    }
+}
+
+/// <summary>
+/// <see cref="IFaceEmbedder"/> over an ArcFace ONNX export (InsightFace <c>w600k_r50</c>, …): aligned RGB crops,
+/// <c>(x − 127.5) / 127.5</c> by default, one batched run (one run per crop when the graph fixes batch 1), each output
+/// row L2-normalised.
+/// </summary>
+public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
+{
+    private const string Component = "ArcFace embedder";
+    private readonly InferenceSession _session;
+    private readonly bool _ownsSession;
+    private readonly string _inputName;
+    private readonly string _outputName;
+    private readonly bool _fixedBatchOfOne;
+    private readonly ChannelNormalization _normalization;
+
+    /// <summary>Adapts an open session; the graph's contract is checked here.</summary>
+    public ArcFaceEmbedder(InferenceSession session, ArcFaceOptions? options = null, bool ownsSession = false, string modelName = "model")
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        options ??= new ArcFaceOptions();
+        options.Validate();
+        if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
+        {
+            throw new ModelContractException($"{Component} '{modelName}': expected one input [N, 3, S, S] and one output [N, D], found inputs {IdentitySessions.DescribeAll(session.InputMetadata)} and outputs {IdentitySessions.DescribeAll(session.OutputMetadata)}.");
+        }
+
+        var (inputName, input) = session.InputMetadata.First();
+        int[] d = input.Dimensions;
+        if (input.ElementDataType != TensorElementType.Float || d.Length != 4 || d[1] != 3 || d[2] <= 0 || d[2] != d[3])
+        {
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [N, 3, S, S] with a fixed square size S, found {IdentitySessions.Describe(inputName, input)}.");
+        }
+
+        var (outputName, output) = session.OutputMetadata.First();
+        int[] od = output.Dimensions;
+        if (output.ElementDataType != TensorElementType.Float || od.Length != 2 || od[1] <= 0)
+        {
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 output [N, D] with a fixed D, found {IdentitySessions.Describe(outputName, output)}.");
+        }
+
+        _session = session;
+        _ownsSession = ownsSession;
+        _inputName = inputName;
+        _outputName = outputName;
+        _fixedBatchOfOne = d[0] == 1;
+        InputSize = d[2];
+        Dimension = od[1];
+        _normalization = new ChannelNormalization(1f, (options.InputMean, options.InputMean, options.InputMean), (options.InputStd, options.InputStd, options.InputStd));
+    }
+
+    /// <summary>Opens an ArcFace model file.</summary>
+    public static ArcFaceEmbedder Open(string path, ArcFaceOptions? options = null, SessionOptions? sessionOptions = null)
+    {
+        var session = IdentitySessions.Open(path, sessionOptions, Component);
+        try
+        {
+            return new ArcFaceEmbedder(session, options, ownsSession: true, modelName: path);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public int InputSize { get; }
+
+    /// <inheritdoc />
+    public int Dimension { get; }
+
+    /// <inheritdoc />
+    public Task<FloatTensor> EmbedAsync(IReadOnlyList<RgbImage> alignedFaces, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alignedFaces);
+        cancellationToken.ThrowIfCancellationRequested();
+        int n = alignedFaces.Count, s = InputSize, plane = 3 * s * s;
+        var result = new FloatTensor(n, Dimension);
+        if (n == 0)
+        {
+            return Task.FromResult(result);
+        }
+
+        var blob = new float[n * plane];
+        for (int i = 0; i < n; i++)
+        {
+            var face = alignedFaces[i];
+            if (face is null || face.Width != s || face.Height != s)
+            {
+                throw new FaceStudioValidationException(nameof(alignedFaces), $"Aligned face {i} must be {s}x{s}, but it is {face?.Width ?? 0}x{face?.Height ?? 0}.");
+            }
+
+            ImageTensors.WriteChw(face, _normalization, blob.AsSpan(i * plane, plane));
+        }
+
+        int batch = _fixedBatchOfOne ? 1 : n;
+        using var runOptions = new RunOptions();
+        for (int start = 0; start < n; start += batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, blob.AsMemory(start * plane, batch * plane), [batch, 3, s, s]);
+            using var outputs = _session.Run(runOptions, [_inputName], [input], [_outputName]);
+            float[] data = IdentitySessions.ReadFloats(outputs[0], out long[] shape);
+            if (data.Length != batch * Dimension)
+            {
+                throw new ModelContractException($"{Component}: expected an output of [{batch}, {Dimension}], found [{string.Join(", ", shape)}].");
+            }
+
+            data.CopyTo(result.Buffer, start * Dimension);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            var row = result.Buffer.AsSpan(i * Dimension, Dimension);
+            float norm = TensorPrimitives.Norm(row);
+            if (!(norm > 0f) || !float.IsFinite(norm))
+            {
+                throw new ModelContractException($"{Component}: expected a finite, non-zero embedding for face {i}, found L2 norm {norm}.");
+            }
+
+            TensorPrimitives.Divide(row, norm, row);
+        }
+
+        return Task.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsSession)
+        {
+            _session.Dispose();
+        }
+    }
+}

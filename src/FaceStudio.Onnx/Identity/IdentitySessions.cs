@@ -1,0 +1,46 @@
+using FaceStudio.Core.Errors;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace FaceStudio.Onnx.Identity;
+
+/// <summary>Opening model files and describing graph I/O for contract messages.</summary>
+internal static class IdentitySessions
+{
+    public static InferenceSession Open(string path, SessionOptions? options, string component)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new ModelContractException($"{component} model '{path}': expected an ONNX file, but the file does not exist.");
+        }
+
+        try
+        {
+            return options is null ? new InferenceSession(path) : new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelContractException($"{component} model '{path}': expected a valid ONNX model, but ONNX Runtime could not load it ({ex.Message}).", ex);
+        }
+    }
+
+    public static string Describe(string name, NodeMetadata m) =>
+        $"{name} {m.ElementDataType} [{string.Join(", ", m.Dimensions.Select((d, i) => d >= 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : (m.SymbolicDimensions.Length > i && !string.IsNullOrEmpty(m.SymbolicDimensions[i]) ? m.SymbolicDimensions[i] : "?")))}]";
+
+    public static string DescribeAll(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
+        nodes.Count == 0 ? "none" : string.Join("; ", nodes.Select(kv => Describe(kv.Key, kv.Value)));
+
+    /// <summary>Copies a float tensor output out of ONNX Runtime.</summary>
+    public static float[] ReadFloats(OrtValue value, out long[] shape)
+    {
+        var info = value.GetTensorTypeAndShape();
+        shape = info.Shape;
+        if (info.ElementDataType != TensorElementType.Float)
+        {
+            throw new ModelContractException($"Expected a float32 output, but the model returned {info.ElementDataType}.");
+        }
+
+        return value.GetTensorDataAsSpan<float>().ToArray();
+    }
+}

@@ -1,0 +1,274 @@
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Regions;
+using FaceStudio.Core.Scheduling;
+
+namespace FaceStudio.Core.Tests.Pipeline;
+
+public class FaceStudioPipelineTests
+{
+    private static GenerationRequest Request(long seed = 42, string scheduler = SchedulerCatalog.EulerAncestral) => new()
+    {
+        Prompt = "a portrait",
+        Width = 64,
+        Height = 64,
+        Steps = 6,
+        Scheduler = scheduler,
+        Seed = seed,
+    };
+
+    [Fact]
+    public void Builder_names_every_missing_component()
+    {
+        var ex = Assert.Throws<FaceStudioValidationException>(() => new FaceStudioPipelineBuilder().Build());
+        Assert.Contains("text encoder", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("denoiser", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("VAE decoder", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Invalid_pipeline_options_are_rejected_at_build()
+    {
+        var ex = Assert.Throws<FaceStudioValidationException>(() => PipelineFakes.Builder().UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = 0 }).Build());
+        Assert.Equal(nameof(FaceStudioPipelineOptions.MaxConcurrentRequests), ex.ParameterName);
+    }
+
+    public static TheoryData<string, GenerationRequest> InvalidRequests() => new()
+    {
+        { "Scheduler", Request() with { Scheduler = "warp-drive" } },
+        { "steps", Request() with { Steps = 0 } },
+        { "Width", Request() with { Width = 100 } },
+        { "Height", Request() with { Height = 4096 } },
+        { "BatchCount", Request() with { BatchCount = 0 } },
+        { "GuidanceScale", Request() with { GuidanceScale = float.NaN } },
+        { "Alpha", Request() with { Alpha = 1.5f } },
+        { "Identities[0]", Request() with { Identities = [new IdentityInput()] } },
+        {
+            "Regions", Request() with
+            {
+                Identities =
+                [
+                    IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) },
+                    IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(2))),
+                ],
+            }
+        },
+        {
+            "Regions", Request() with
+            {
+                Identities =
+                [
+                    IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))),
+                    IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(2))),
+                ],
+            }
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRequests))]
+    public async Task Invalid_requests_are_rejected_before_any_model_runs(string expectedField, GenerationRequest request)
+    {
+        var text = new FakeTextEncoder();
+        var denoiser = new FakeDenoiser();
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser, text, withProjector: true).Build();
+
+        var ex = await Assert.ThrowsAnyAsync<FaceStudioException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains(expectedField, ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, denoiser.Sessions);
+        Assert.Equal(0, denoiser.Calls);
+    }
+
+    [Fact]
+    public async Task Identities_without_a_projector_are_rejected_before_any_model_runs()
+    {
+        var text = new FakeTextEncoder();
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(text: text).Build();
+        GenerationRequest request = Request() with { Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1)))] };
+
+        var ex = await Assert.ThrowsAsync<FaceStudioValidationException>(() => pipeline.GenerateAsync(request));
+        Assert.Contains("projector", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+    }
+
+    [Fact]
+    public async Task Same_seed_gives_same_image_and_other_seed_differs()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+
+        GenerationResult a = await pipeline.GenerateAsync(Request(7));
+        GenerationResult b = await pipeline.GenerateAsync(Request(7));
+        GenerationResult c = await pipeline.GenerateAsync(Request(8));
+
+        Assert.Equal(a.Images[0].Image.Pixels, b.Images[0].Image.Pixels);
+        Assert.NotEqual(a.Images[0].Image.Pixels, c.Images[0].Image.Pixels);
+        Assert.Equal(7, a.Metadata.Seed);
+        Assert.Equal(64, a.Images[0].Image.Width);
+    }
+
+    [Fact]
+    public async Task Batch_images_use_consecutive_seeds()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+
+        GenerationResult batch = await pipeline.GenerateAsync(Request(10) with { BatchCount = 3 });
+        GenerationResult third = await pipeline.GenerateAsync(Request(12));
+
+        Assert.Equal([10L, 11L, 12L], batch.Images.Select(i => i.Seed));
+        Assert.Equal(third.Images[0].Image.Pixels, batch.Images[2].Image.Pixels);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_give_the_same_images_as_sequential_ones()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = 4 }).Build();
+        string[] schedulers = [SchedulerCatalog.EulerAncestral, SchedulerCatalog.DpmPlusPlus2MKarras, SchedulerCatalog.Ddim, SchedulerCatalog.DpmPlusPlus2MSde];
+        GenerationRequest[] requests = [.. schedulers.Select((s, i) => Request(100 + i, s))];
+
+        var sequential = new List<byte[]>();
+        foreach (GenerationRequest r in requests)
+        {
+            sequential.Add((await pipeline.GenerateAsync(r)).Images[0].Image.Pixels);
+        }
+
+        GenerationResult[] concurrent = await Task.WhenAll(requests.Concat(requests).Select(r => Task.Run(() => pipeline.GenerateAsync(r))));
+
+        for (int i = 0; i < concurrent.Length; i++)
+        {
+            Assert.Equal(sequential[i % requests.Length], concurrent[i].Images[0].Image.Pixels);
+        }
+    }
+
+    [Fact]
+    public async Task Text_only_generation_runs_cfg_as_one_batch_of_two_per_step()
+    {
+        var denoiser = new FakeDenoiser();
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+
+        GenerationResult result = await pipeline.GenerateAsync(Request() with { Scheduler = SchedulerCatalog.Ddim });
+
+        Assert.Equal([2], denoiser.BatchSizes);
+        Assert.Equal(6, denoiser.Calls);
+        Assert.Equal(6, result.Metadata.ModelCalls);
+        Assert.Null(result.Metadata.RegionMode);
+    }
+
+    [Fact]
+    public async Task Fixed_batch_one_denoiser_gets_two_runs_per_step()
+    {
+        var denoiser = new FakeDenoiser { Capabilities = new() { LatentChannels = 4, ContextDim = PipelineFakes.Dim, FixedBatchSize = 1 } };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+        using FaceStudioPipeline batched = PipelineFakes.Builder().Build();
+
+        GenerationResult a = await pipeline.GenerateAsync(Request());
+        GenerationResult b = await batched.GenerateAsync(Request());
+
+        Assert.Equal([1, 1], denoiser.BatchSizes);
+        Assert.Equal(12, denoiser.Calls);
+        Assert.Equal(b.Images[0].Image.Pixels, a.Images[0].Image.Pixels);
+    }
+
+    [Fact]
+    public async Task Cancellation_inside_a_step_stops_the_run_and_returns_nothing()
+    {
+        using var cts = new CancellationTokenSource();
+        var denoiser = new FakeDenoiser
+        {
+            // The third call cancels and then observes the token inside the step, as the ONNX backend does.
+            BeforeCall = (call, token) =>
+            {
+                if (call == 3)
+                {
+                    cts.Cancel();
+                    return true;
+                }
+
+                return false;
+            },
+        };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+        var progress = new RecordingProgress<GenerationProgress>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.GenerateAsync(Request(), progress, cts.Token));
+
+        Assert.Equal(3, denoiser.Calls);
+        Assert.DoesNotContain(progress.Items, p => p.Stage is GenerationStage.Decoding or GenerationStage.Completed);
+    }
+
+    [Fact]
+    public async Task Progress_reports_arrive_in_stage_and_step_order()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        var progress = new RecordingProgress<GenerationProgress>();
+
+        await pipeline.GenerateAsync(Request() with { BatchCount = 2 }, progress);
+
+        GenerationProgress[] items = [.. progress.Items];
+        for (int i = 1; i < items.Length; i++)
+        {
+            Assert.True(items[i].Stage >= items[i - 1].Stage || (items[i].Stage == GenerationStage.Denoising && items[i - 1].Stage == GenerationStage.Denoising), $"stage went back at {i}");
+            if (items[i].Stage == GenerationStage.Denoising && items[i - 1].Stage == GenerationStage.Denoising && items[i].ImageIndex == items[i - 1].ImageIndex)
+            {
+                Assert.Equal(items[i - 1].Step + 1, items[i].Step);
+            }
+        }
+
+        Assert.Equal(12, items.Count(p => p.Stage == GenerationStage.Denoising));
+        Assert.Equal(GenerationStage.Completed, items[^1].Stage);
+    }
+
+    [Fact]
+    public async Task Streaming_yields_every_step_with_previews_then_the_result()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        var events = new List<GenerationEvent>();
+
+        await foreach (GenerationEvent e in pipeline.GenerateStreamingAsync(Request() with { StepPreviews = true }))
+        {
+            events.Add(e);
+        }
+
+        StepEvent[] steps = [.. events.OfType<StepEvent>()];
+        Assert.Equal([1, 2, 3, 4, 5, 6], steps.Select(s => s.Step));
+        Assert.All(steps, s => Assert.Equal(8, s.Preview!.Width));
+        Assert.IsType<CompletedEvent>(events[^1]);
+        GenerationResult direct = await pipeline.GenerateAsync(Request());
+        Assert.Equal(direct.Images[0].Image.Pixels, ((CompletedEvent)events[^1]).Result.Images[0].Image.Pixels);
+    }
+
+    [Fact]
+    public async Task NaN_from_the_denoiser_is_a_typed_error()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(new FakeDenoiser { ReturnNaN = true }).Build();
+
+        var ex = await Assert.ThrowsAsync<FaceStudioException>(() => pipeline.GenerateAsync(Request()));
+        Assert.Contains("NaN", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_identities_with_boxes_take_the_composed_path_and_report_regions()
+    {
+        var denoiser = new FakeDenoiser();
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser, withProjector: true).Build();
+        GenerationRequest request = Request() with
+        {
+            Flavor = GuidanceFlavor.IpAdapterFaceId,
+            Identities =
+            [
+                IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) },
+                IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(2))) with { Region = IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64)) },
+            ],
+        };
+
+        GenerationResult result = await pipeline.GenerateAsync(request);
+
+        Assert.Equal(RegionMode.Composed, result.Metadata.RegionMode);
+        Assert.Equal(2, result.Metadata.Regions.Count);
+        Assert.Equal(new RegionBox(0, 0, 4, 8), result.Metadata.Regions[0]);
+        Assert.Equal(new RegionBox(4, 0, 4, 8), result.Metadata.Regions[1]);
+    }
+}
