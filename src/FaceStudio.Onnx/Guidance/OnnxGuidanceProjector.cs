@@ -67,16 +67,22 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
     /// <inheritdoc />
     public int TokenDim { get; }
 
-    /// <summary>Loads a projector model file with default session options (CPU).</summary>
-    public static OnnxGuidanceProjector Load(string modelPath)
+    /// <summary>Loads a projector model file.</summary>
+    /// <param name="modelPath">The ONNX file.</param>
+    /// <param name="options">Session options (execution providers); ONNX Runtime's defaults (CPU) when null.</param>
+    /// <exception cref="ModelContractException">The file is missing, unreadable or breaks the projector contract.</exception>
+    public static OnnxGuidanceProjector Load(string modelPath, SessionOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(modelPath);
-        if (!File.Exists(modelPath))
+        InferenceSession session = Identity.IdentitySessions.Open(modelPath, options, "Guidance projector");
+        try
         {
-            throw new FaceStudioValidationException(nameof(modelPath), $"The projector model '{modelPath}' does not exist.");
+            return new OnnxGuidanceProjector(session, ownsSession: true);
         }
-
-        return new OnnxGuidanceProjector(new InferenceSession(modelPath), ownsSession: true);
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />

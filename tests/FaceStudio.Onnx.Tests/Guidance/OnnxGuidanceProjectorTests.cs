@@ -82,4 +82,18 @@ public sealed class OnnxGuidanceProjectorTests
         Assert.Contains("'face_embeds'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("[embeds]", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Loads_from_a_file_and_reports_a_missing_file()
+    {
+        using var folder = new TestFolder();
+        var spec = new ProjectorSpec { FaceEmbeddingSize = 8, ImageEmbeddingSize = 4, Tokens = 2, TokenDim = 3 };
+        ProjectorModel.Build(spec, ProjectorWeights.Random(spec, 1)).Save(folder.File("projector.onnx"));
+
+        using OnnxGuidanceProjector loaded = OnnxGuidanceProjector.Load(folder.File("projector.onnx"));
+        Assert.Equal((8, 4, 2, 3), (loaded.FaceEmbeddingDim, loaded.ImageEmbeddingDim, loaded.TokensPerIdentity, loaded.TokenDim));
+
+        var missing = Assert.Throws<ModelContractException>(() => OnnxGuidanceProjector.Load(folder.File("absent.onnx")));
+        Assert.Contains("absent.onnx", missing.Message, StringComparison.Ordinal);
+    }
 }
