@@ -215,7 +215,7 @@ internal static class GoldenTrajectories
     };
 
     /// <summary>diffusers' constructor defaults for the settings the file may leave out.</summary>
-    private static SchedulerConfig Defaults(string className)
+    public static SchedulerConfig Defaults(string className)
     {
         var generic = new SchedulerConfig
         {
