@@ -55,6 +55,49 @@ public class SchedulerBehaviourTests
     }
 
     [Fact]
+    public void Offset_that_pushes_a_timestep_past_training_throws()
+    {
+        // SD1.5 leading spacing, offset 1: 1000 steps would visit timestep 1000.
+        var scheduler = SchedulerCatalog.Create("ddim");
+        var ex = Assert.Throws<FaceStudioValidationException>(() => scheduler.SetTimesteps(1000));
+        Assert.Contains("[0, 999]", ex.Message, StringComparison.Ordinal);
+        scheduler.SetTimesteps(500);
+        Assert.Equal(999f, scheduler.Timesteps[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllNames))]
+    public void One_step_and_many_steps_run_to_finite_latents(string name)
+    {
+        var config = SchedulerConfig.StableDiffusion15 with { StepsOffset = 0 };
+        foreach (int steps in new[] { 1, 2, name == "lcm" ? 50 : 999 })
+        {
+            var scheduler = SchedulerCatalog.Create(name, config, new PhiloxNoiseSource(3));
+            scheduler.SetTimesteps(steps);
+            var x = new float[64];
+            var input = new float[64];
+            var output = new float[64];
+            new PhiloxNoiseSource(4).NextGaussian(x);
+            for (int i = 0; i < scheduler.Timesteps.Length; i++)
+            {
+                scheduler.ScaleModelInput(x, input, i);
+                GoldenTrajectories.Model(input, scheduler.Timesteps[i], output);
+                scheduler.Step(output, i, x);
+            }
+
+            Assert.All(x, v => Assert.True(float.IsFinite(v), $"{name} with {steps} steps"));
+        }
+    }
+
+    [Fact]
+    public void Lcm_rejects_more_steps_than_its_distillation_schedule()
+    {
+        var lcm = SchedulerCatalog.Create("lcm", noise: new PhiloxNoiseSource(0));
+        var ex = Assert.Throws<FaceStudioValidationException>(() => lcm.SetTimesteps(51));
+        Assert.Contains("at most 50", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Strength_that_leaves_no_step_throws()
     {
         var scheduler = SchedulerCatalog.Create("ddim");
