@@ -15,7 +15,7 @@ internal static class GoldenTrajectories
     public static string? FilePath => Loaded.Value.Path;
 
     public static JsonElement Root => Loaded.Value.Document?.RootElement
-        ?? throw new InvalidOperationException($"Golden trajectory file not found: set {EnvironmentVariable} or provide {RelativeDefault} next to the repository root.");
+        ?? throw new InvalidOperationException($"Golden trajectory file not found at '{FilePath ?? "(no repository root found)"}': set {EnvironmentVariable} or provide {RelativeDefault} next to the repository root.");
 
     public static IEnumerable<string> CaseNames()
     {
