@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace FaceStudio.Core.Randomness;
 
 /// <summary>
@@ -34,34 +36,68 @@ public sealed class PhiloxNoiseSource : INoiseSource
     /// <inheritdoc />
     public void NextGaussian(Span<float> destination)
     {
-        int i = 0;
-        while (i < destination.Length)
+        const int PairsPerChunk = 256;
+        Span<double> u1 = stackalloc double[PairsPerChunk];
+        Span<double> u2 = stackalloc double[PairsPerChunk];
+        Span<double> z0 = stackalloc double[PairsPerChunk];
+        Span<double> z1 = stackalloc double[PairsPerChunk];
+        int written = 0;
+        while (written < destination.Length)
         {
-            var block = Philox4x32.Block(((uint)_counter, (uint)(_counter >> 32), 0u, 0u), _key);
-            _counter++;
-            var (z0, z1) = BoxMuller(block.X0, block.X1);
-            var (z2, z3) = BoxMuller(block.X2, block.X3);
-            Put(destination, i++, z0);
-            Put(destination, i++, z1);
-            Put(destination, i++, z2);
-            Put(destination, i++, z3);
+            // Whole blocks of four outputs; the unused tail of the last block is discarded.
+            int blocks = Math.Min(PairsPerChunk / 2, (destination.Length - written + 3) / 4);
+            for (int b = 0; b < blocks; b++)
+            {
+                var block = Philox4x32.Block(((uint)_counter, (uint)(_counter >> 32), 0u, 0u), _key);
+                _counter++;
+                u1[2 * b] = (block.X0 + 1.0) / TwoPow32;
+                u2[2 * b] = block.X1 / TwoPow32;
+                u1[(2 * b) + 1] = (block.X2 + 1.0) / TwoPow32;
+                u2[(2 * b) + 1] = block.X3 / TwoPow32;
+            }
+
+            int pairs = 2 * blocks;
+            BoxMuller(u1[..pairs], u2[..pairs], z0, z1);
+            for (int p = 0; p < pairs; p++)
+            {
+                int i = written + (2 * p);
+                if (i < destination.Length)
+                {
+                    destination[i] = (float)z0[p];
+                }
+
+                if (i + 1 < destination.Length)
+                {
+                    destination[i + 1] = (float)z1[p];
+                }
+            }
+
+            written += 4 * blocks;
         }
     }
 
-    internal static (float Z0, float Z1) BoxMuller(uint a, uint b)
+    /// <summary>z0 = √(−2 ln u1)·cos(2πu2), z1 = √(−2 ln u1)·sin(2πu2), vectorised with a bit-identical scalar tail.</summary>
+    internal static void BoxMuller(ReadOnlySpan<double> u1, ReadOnlySpan<double> u2, Span<double> z0, Span<double> z1)
     {
-        double u1 = (a + 1.0) / TwoPow32;
-        double u2 = b / TwoPow32;
-        double radius = Math.Sqrt(-2.0 * DeterministicMath.Log(u1));
-        var (sin, cos) = DeterministicMath.SinCosTwoPi(u2);
-        return ((float)(radius * cos), (float)(radius * sin));
-    }
-
-    private static void Put(Span<float> destination, int index, float value)
-    {
-        if (index < destination.Length)
+        int width = Vector<double>.Count;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            destination[index] = value;
+            for (; i <= u1.Length - width; i += width)
+            {
+                var radius = Vector.SquareRoot(DeterministicMath.Log(new Vector<double>(u1[i..])) * -2.0);
+                var (sin, cos) = DeterministicMath.SinCosTwoPi(new Vector<double>(u2[i..]));
+                (radius * cos).CopyTo(z0[i..]);
+                (radius * sin).CopyTo(z1[i..]);
+            }
+        }
+
+        for (; i < u1.Length; i++)
+        {
+            double radius = Math.Sqrt(DeterministicMath.Log(u1[i]) * -2.0);
+            var (sin, cos) = DeterministicMath.SinCosTwoPi(u2[i]);
+            z0[i] = radius * cos;
+            z1[i] = radius * sin;
         }
     }
 }

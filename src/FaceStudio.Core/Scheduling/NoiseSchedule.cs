@@ -9,7 +9,7 @@ public sealed class NoiseSchedule
     private readonly float[] _betas;
     private readonly float[] _alphasCumprod;
     private readonly float[] _sigmas;
-    private readonly float[] _logSigmas;
+    private readonly double[] _logSigmas;
 
     /// <summary>Builds the schedule for a configuration.</summary>
     /// <param name="config">The scheduler settings (validated here).</param>
@@ -36,12 +36,12 @@ public sealed class NoiseSchedule
         }
 
         _sigmas = new float[n];
-        _logSigmas = new float[n];
+        _logSigmas = new double[n];
         for (int i = 0; i < n; i++)
         {
             float a = _alphasCumprod[i];
             _sigmas[i] = MathF.Sqrt((1f - a) / a);
-            _logSigmas[i] = (float)Math.Log(_sigmas[i]);
+            _logSigmas[i] = Math.Log(_sigmas[i]);
         }
     }
 
@@ -54,8 +54,11 @@ public sealed class NoiseSchedule
     /// <summary>Training sigmas σₜ = sqrt((1 − ᾱₜ) / ᾱₜ), ascending in t.</summary>
     public ReadOnlySpan<float> Sigmas => _sigmas;
 
-    /// <summary>ln σₜ (float32, as numpy computes it from float32 sigmas).</summary>
-    internal ReadOnlySpan<float> LogSigmas => _logSigmas;
+    /// <summary>
+    /// ln σₜ in double. diffusers takes numpy's float32 log of the float32 sigmas, whose last bit depends on the
+    /// CPU's SIMD path (SVML, AVX2 or libm); the double log is platform-stable and reproduces the reference file.
+    /// </summary>
+    internal ReadOnlySpan<double> LogSigmas => _logSigmas;
 
     /// <summary>Number of training timesteps.</summary>
     public int Length => _betas.Length;
@@ -143,18 +146,44 @@ public sealed class NoiseSchedule
         return result;
     }
 
-    /// <summary><c>torch.linspace(start, end, steps, dtype=float32)</c> on the CPU (first half from start, second half from end).</summary>
+    /// <summary>Vector width (floats) of the PyTorch x86 AVX2 CPU kernel whose rounding <see cref="TorchLinspace"/> reproduces.</summary>
+    internal const int TorchVectorWidth = 8;
+
+    /// <summary>
+    /// <c>torch.linspace(start, end, steps, dtype=float32)</c> as PyTorch's CPU kernel rounds it: full vectors of
+    /// <see cref="TorchVectorWidth"/> lanes start at base = start + step·i (first half) or end − step·(steps − i − 1)
+    /// (second half) and add lane·step; the scalar tail uses the per-element formula.
+    /// </summary>
     internal static float[] TorchLinspace(float start, float end, int steps)
     {
         var result = new float[steps];
         float step = (end - start) / (steps - 1);
         int halfway = steps / 2;
-        for (int i = 0; i < steps; i++)
+        const int width = TorchVectorWidth;
+        int i = 0;
+
+        // The kernel stores two vectors per loop iteration, then finishes element by element.
+        for (; i <= steps - (2 * width); i += 2 * width)
+        {
+            VectorChunk(result, i, width, start, end, step, steps, halfway);
+            VectorChunk(result, i + width, width, start, end, step, steps, halfway);
+        }
+
+        for (; i < steps; i++)
         {
             result[i] = i < halfway ? start + (step * i) : end - (step * (steps - i - 1));
         }
 
         return result;
+    }
+
+    private static void VectorChunk(float[] result, int i, int width, float start, float end, float step, int steps, int halfway)
+    {
+        float baseValue = i < halfway ? start + (step * i) : end - (step * (steps - i - 1));
+        for (int lane = 0; lane < width; lane++)
+        {
+            result[i + lane] = baseValue + (lane * step);
+        }
     }
 
     private static float[] Squared(float[] values)

@@ -82,6 +82,15 @@ public abstract class SchedulerBase : IScheduler
         }
 
         var (timesteps, sigmas, initSigma) = Build(steps, strength);
+        foreach (float t in timesteps)
+        {
+            if (!(t >= 0 && t <= train - 1))
+            {
+                throw new FaceStudioValidationException(nameof(steps), string.Create(CultureInfo.InvariantCulture,
+                    $"{steps} steps with {Config.TimestepSpacing} spacing and steps offset {Config.StepsOffset} give timestep {t}, outside the training range [0, {train - 1}]; use fewer steps or a smaller offset."));
+            }
+        }
+
         int begin = 0;
         if (!AppliesStrengthItself)
         {
