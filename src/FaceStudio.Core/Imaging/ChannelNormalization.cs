@@ -3,23 +3,24 @@ using FaceStudio.Core.Errors;
 namespace FaceStudio.Core.Imaging;
 
 /// <summary>
-/// How 8-bit RGB values become model input: <c>value = (pixel * Scale - Mean[c]) / Std[c]</c> for channel c in
+/// How 8-bit RGB values become model input: <c>value = (pixel / Divisor - Mean[c]) / Std[c]</c> for channel c in
 /// R, G, B order. The inverse (<see cref="ImageTensors.FromChw(ReadOnlySpan{float}, int, int, ChannelNormalization)"/>)
 /// maps model output back with rounding and clamping to 0..255.
 /// </summary>
-/// <param name="Scale">Multiplier applied to the raw 0..255 value first (1/255 for [0, 1] inputs, 1 for raw values).</param>
+/// <param name="Divisor">Divides the raw 0..255 value first: 255 for [0, 1] inputs, 1 for raw values. (A divisor rather than a
+/// 1/255 multiplier because 255 is exact in float, so the inverse maps mid-grey 0 back to exactly 127.5.)</param>
 /// <param name="Mean">Per-channel mean subtracted after scaling, R, G, B.</param>
 /// <param name="Std">Per-channel standard deviation divided by, R, G, B; must be non-zero.</param>
-public readonly record struct ChannelNormalization(float Scale, (float R, float G, float B) Mean, (float R, float G, float B) Std)
+public readonly record struct ChannelNormalization(float Divisor, (float R, float G, float B) Mean, (float R, float G, float B) Std)
 {
-    /// <summary>[0, 255] to [0, 1]: scale 1/255, mean 0, std 1.</summary>
-    public static ChannelNormalization ZeroToOne => new(1f / 255f, (0f, 0f, 0f), (1f, 1f, 1f));
+    /// <summary>[0, 255] to [0, 1]: divisor 255, mean 0, std 1.</summary>
+    public static ChannelNormalization ZeroToOne => new(255f, (0f, 0f, 0f), (1f, 1f, 1f));
 
-    /// <summary>[0, 255] to [-1, 1]: scale 1/255, mean 0.5, std 0.5 (Stable Diffusion VAE images).</summary>
-    public static ChannelNormalization MinusOneToOne => new(1f / 255f, (0.5f, 0.5f, 0.5f), (0.5f, 0.5f, 0.5f));
+    /// <summary>[0, 255] to [-1, 1]: divisor 255, mean 0.5, std 0.5 (Stable Diffusion VAE images).</summary>
+    public static ChannelNormalization MinusOneToOne => new(255f, (0.5f, 0.5f, 0.5f), (0.5f, 0.5f, 0.5f));
 
-    /// <summary>OpenAI CLIP image preprocessing: scale 1/255, mean (0.48145466, 0.4578275, 0.40821073), std (0.26862954, 0.26130258, 0.27577711).</summary>
-    public static ChannelNormalization Clip => new(1f / 255f, (0.48145466f, 0.4578275f, 0.40821073f), (0.26862954f, 0.26130258f, 0.27577711f));
+    /// <summary>OpenAI CLIP image preprocessing: divisor 255, mean (0.48145466, 0.4578275, 0.40821073), std (0.26862954, 0.26130258, 0.27577711).</summary>
+    public static ChannelNormalization Clip => new(255f, (0.48145466f, 0.4578275f, 0.40821073f), (0.26862954f, 0.26130258f, 0.27577711f));
 
     /// <summary>InsightFace ArcFace recognition input: (pixel - 127.5) / 127.5.</summary>
     public static ChannelNormalization ArcFace => new(1f, (127.5f, 127.5f, 127.5f), (127.5f, 127.5f, 127.5f));
@@ -30,12 +31,12 @@ public readonly record struct ChannelNormalization(float Scale, (float R, float 
     /// <summary>Raw values as floats 0..255.</summary>
     public static ChannelNormalization Identity => new(1f, (0f, 0f, 0f), (1f, 1f, 1f));
 
-    /// <summary>Throws <see cref="FaceStudioValidationException"/> for a zero or non-finite scale or std, or a non-finite mean.</summary>
+    /// <summary>Throws <see cref="FaceStudioValidationException"/> for a zero or non-finite divisor or std, or a non-finite mean.</summary>
     public void Validate()
     {
-        if (!float.IsFinite(Scale) || Scale == 0f)
+        if (!float.IsFinite(Divisor) || Divisor == 0f)
         {
-            throw new FaceStudioValidationException(nameof(Scale), $"ChannelNormalization.Scale must be finite and non-zero but was {Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+            throw new FaceStudioValidationException(nameof(Divisor), $"ChannelNormalization.Divisor must be finite and non-zero but was {Divisor.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
         }
 
         Span<float> std = [Std.R, Std.G, Std.B];

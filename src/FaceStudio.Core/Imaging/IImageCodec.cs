@@ -21,6 +21,9 @@ public interface IImageCodec
     /// </summary>
     RgbImage Decode(Stream stream, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Decodes an encoded picture held in memory; <paramref name="sourceName"/> names it in error messages.</summary>
+    RgbImage Decode(ReadOnlyMemory<byte> data, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG to <paramref name="destination"/> (not disposed).</summary>
     void EncodePng(RgbImage image, Stream destination, CancellationToken cancellationToken = default);
 

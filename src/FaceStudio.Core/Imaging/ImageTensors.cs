@@ -35,14 +35,14 @@ public static class ImageTensors
         }
 
         // One lookup table per channel: 768 floats computed once make each pixel a load and a store, and give
-        // exactly the same value as evaluating (p * scale - mean) / std per pixel.
+        // the value of (p / divisor - mean) / std evaluated in double, rounded once.
         Span<float> lut = stackalloc float[3 * 256];
         for (int c = 0; c < 3; c++)
         {
-            float scale = normalization.Scale, mean = normalization.MeanOf(c), std = normalization.StdOf(c);
+            double divisor = normalization.Divisor, mean = normalization.MeanOf(c), std = normalization.StdOf(c);
             for (int v = 0; v < 256; v++)
             {
-                lut[(c * 256) + v] = ((v * scale) - mean) / std;
+                lut[(c * 256) + v] = (float)(((v / divisor) - mean) / std);
             }
         }
 
@@ -61,7 +61,7 @@ public static class ImageTensors
 
     /// <summary>
     /// Converts image <paramref name="batchIndex"/> of a [N, 3, H, W] tensor back to pixels:
-    /// <c>pixel = round((value * Std[c] + Mean[c]) / Scale)</c> clamped to 0..255 (round half to even, like NumPy).
+    /// <c>pixel = round((value * Std[c] + Mean[c]) * Divisor)</c> clamped to 0..255 (round half to even, like NumPy).
     /// </summary>
     public static RgbImage FromChw(FloatTensor tensor, ChannelNormalization normalization, int batchIndex = 0)
     {
@@ -104,8 +104,8 @@ public static class ImageTensors
             Span<float> row = rented.AsSpan(0, width);
             for (int c = 0; c < 3; c++)
             {
-                float mul = normalization.StdOf(c) / normalization.Scale;
-                float add = normalization.MeanOf(c) / normalization.Scale;
+                float mul = normalization.StdOf(c) * normalization.Divisor;
+                float add = normalization.MeanOf(c) * normalization.Divisor;
                 ReadOnlySpan<float> channel = source.Slice(c * plane, plane);
                 for (int y = 0; y < height; y++)
                 {

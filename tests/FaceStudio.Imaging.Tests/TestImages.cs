@@ -1,0 +1,171 @@
+using System.Buffers.Binary;
+using FaceStudio.Core.Imaging;
+using SkiaSharp;
+
+namespace FaceStudio.Imaging.Tests;
+
+/// <summary>Builds encoded test files with Skia's encoders (and by hand for BMP), independent of the decoder under test.</summary>
+internal static class TestImages
+{
+    public static RgbImage Random(int width, int height, int seed)
+    {
+        var image = new RgbImage(width, height);
+        new Random(seed).NextBytes(image.Pixels);
+        return image;
+    }
+
+    /// <summary>Smooth gradients (compress well and survive JPEG nearly unchanged).</summary>
+    public static RgbImage Smooth(int width, int height)
+    {
+        var image = new RgbImage(width, height);
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int o = ((y * width) + x) * 3;
+                image.Pixels[o] = (byte)(x * 255 / Math.Max(1, width - 1));
+                image.Pixels[o + 1] = (byte)(y * 255 / Math.Max(1, height - 1));
+                image.Pixels[o + 2] = 128;
+            }
+        }
+
+        return image;
+    }
+
+    public static (byte R, byte G, byte B) At(RgbImage image, int x, int y)
+    {
+        int o = ((y * image.Width) + x) * 3;
+        return (image.Pixels[o], image.Pixels[o + 1], image.Pixels[o + 2]);
+    }
+
+    public static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality = 100)
+    {
+        byte[] rgba = new byte[image.Width * image.Height * 4];
+        for (int s = 0, d = 0; s < image.Pixels.Length; s += 3, d += 4)
+        {
+            rgba[d] = image.Pixels[s];
+            rgba[d + 1] = image.Pixels[s + 1];
+            rgba[d + 2] = image.Pixels[s + 2];
+            rgba[d + 3] = 255;
+        }
+
+        return EncodeRgba(rgba, image.Width, image.Height, format, quality, SKAlphaType.Opaque);
+    }
+
+    public static byte[] EncodeRgba(byte[] rgba, int width, int height, SKEncodedImageFormat format, int quality = 100, SKAlphaType alpha = SKAlphaType.Unpremul)
+    {
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, alpha);
+        using var bitmap = new SKBitmap(info);
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var pixmap = bitmap.PeekPixels();
+        using SKData? data = format == SKEncodedImageFormat.Webp && quality == 100
+            ? pixmap.Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 100))
+            : pixmap.Encode(format, quality);
+        return data?.ToArray() ?? throw new InvalidOperationException($"Skia could not encode {format}.");
+    }
+
+    /// <summary>A 24-bit bottom-up BMP written from the spec (BITMAPINFOHEADER, BGR rows padded to 4 bytes).</summary>
+    public static byte[] Bmp24(RgbImage image)
+    {
+        int rowBytes = ((image.Width * 3) + 3) & ~3;
+        int pixelBytes = rowBytes * image.Height;
+        byte[] file = new byte[54 + pixelBytes];
+        file[0] = (byte)'B';
+        file[1] = (byte)'M';
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(2), file.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(10), 54);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(18), image.Width);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(22), image.Height);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(28), 24);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(34), pixelBytes);
+        for (int y = 0; y < image.Height; y++)
+        {
+            int row = 54 + ((image.Height - 1 - y) * rowBytes);
+            for (int x = 0; x < image.Width; x++)
+            {
+                var (r, g, b) = At(image, x, y);
+                file[row + (x * 3)] = b;
+                file[row + (x * 3) + 1] = g;
+                file[row + (x * 3) + 2] = r;
+            }
+        }
+
+        return file;
+    }
+
+    /// <summary>
+    /// Inserts an APP1 Exif segment right after the JPEG's SOI marker: a big-endian TIFF header and one IFD0 entry,
+    /// tag 0x0112 (Orientation), type SHORT, count 1, the given value.
+    /// </summary>
+    public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)
+    {
+        if (jpeg[0] != 0xFF || jpeg[1] != 0xD8)
+        {
+            throw new ArgumentException("not a JPEG", nameof(jpeg));
+        }
+
+        byte[] tiff =
+        [
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // header, IFD0 at offset 8
+            0x00, 0x01, // one entry
+            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, // no next IFD
+        ];
+        byte[] exifId = "Exif\0\0"u8.ToArray();
+        int length = 2 + exifId.Length + tiff.Length;
+        var segment = new List<byte> { 0xFF, 0xE1, (byte)(length >> 8), (byte)length };
+        segment.AddRange(exifId);
+        segment.AddRange(tiff);
+        return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    /// <summary>Overwrites a PNG's IHDR width and height and fixes the chunk CRC (so only the size is "wrong").</summary>
+    public static byte[] PngWithHeaderSize(byte[] png, uint width, uint height)
+    {
+        byte[] copy = (byte[])png.Clone();
+        // Signature (8) + IHDR length (4) + "IHDR" (4): width at 16, height at 20, CRC over type+data at 29.
+        BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(16), width);
+        BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(20), height);
+        BinaryPrimitives.WriteUInt32BigEndian(copy.AsSpan(29), Crc32(copy.AsSpan(12, 17)));
+        return copy;
+    }
+
+    /// <summary>Overwrites the frame size in a JPEG's first SOFn segment.</summary>
+    public static byte[] JpegWithFrameSize(byte[] jpeg, ushort width, ushort height)
+    {
+        byte[] copy = (byte[])jpeg.Clone();
+        int i = 2;
+        while (i + 4 < copy.Length)
+        {
+            byte marker = copy[i + 1];
+            int len = (copy[i + 2] << 8) | copy[i + 3];
+            if (marker is >= 0xC0 and <= 0xCF and not 0xC4 and not 0xC8 and not 0xCC)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(i + 5), height);
+                BinaryPrimitives.WriteUInt16BigEndian(copy.AsSpan(i + 7), width);
+                return copy;
+            }
+
+            i += 2 + len;
+        }
+
+        throw new ArgumentException("no SOF segment", nameof(jpeg));
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
+}
