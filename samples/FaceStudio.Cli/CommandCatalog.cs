@@ -7,6 +7,8 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return Commands.FacesCommand.Create();
+        yield return Commands.EmbedCommand.Create();
+        yield return Commands.SimilarityCommand.Create();
     }
 }
