@@ -154,7 +154,25 @@ internal static class TestImages
         throw new ArgumentException("no SOF segment", nameof(jpeg));
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> data)
+    /// <summary>Recomputes the CRC of every chunk that still parses, so mutations reach the decoder past the CRC check.</summary>
+    public static void FixPngCrcs(byte[] png)
+    {
+        int i = 8;
+        while (i + 12 <= png.Length)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(i));
+            if (length > (uint)(png.Length - i - 12))
+            {
+                return;
+            }
+
+            int crcAt = i + 8 + (int)length;
+            BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(crcAt), Crc32(png.AsSpan(i + 4, 4 + (int)length)));
+            i = crcAt + 4;
+        }
+    }
+
+    internal static uint Crc32(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in data)
