@@ -72,7 +72,7 @@ public class DecodeFuzzTests(ITestOutputHelper output)
             SKEncodedImageFormat.Bmp => [.. images.Select(TestImages.Bmp24)],
             SKEncodedImageFormat.Jpeg => [.. images.Select(i => TestImages.Encode(i, format, 85)), TestImages.WithExifOrientation(TestImages.Encode(images[1], format, 70), 6)],
             SKEncodedImageFormat.Webp => [.. images.Select(i => TestImages.Encode(i, format, 100)), TestImages.Encode(images[1], format, 80)],
-            _ => [.. images.Select(i => TestImages.Encode(i, format))],
+            _ => [.. images.Select(i => TestImages.Encode(i, format)), TestImages.PngWithExifOrientation(TestImages.Encode(images[2], format), 5)],
         };
     }
 
