@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return Commands.FacesCommand.Create();
         yield return Commands.EmbedCommand.Create();
         yield return Commands.SimilarityCommand.Create();
+        yield return Commands.DemoPackCommand.Create();
     }
 }

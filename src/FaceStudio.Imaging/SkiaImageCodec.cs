@@ -134,7 +134,13 @@ public sealed class SkiaImageCodec : IImageCodec
                 throw new ImageDecodeException(sourceName, string.Create(CultureInfo.InvariantCulture, $"the {format} decoder failed with '{result}' for the {header.Width}x{header.Height} image."));
         }
 
-        return PixelConversion.ToUprightRgb(rgba, header.Width, header.Height, (int)codec.EncodedOrigin, opaque ? null : options.Background);
+        int orientation = (int)codec.EncodedOrigin;
+        if (orientation <= 1 && codec.EncodedFormat == SKEncodedImageFormat.Png)
+        {
+            orientation = PngExif.ReadOrientation(data.Span); // Skia does not read PNG eXIf
+        }
+
+        return PixelConversion.ToUprightRgb(rgba, header.Width, header.Height, orientation, opaque ? null : options.Background);
     }
 
     /// <inheritdoc />

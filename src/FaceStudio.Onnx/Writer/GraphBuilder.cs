@@ -13,6 +13,7 @@ public sealed class GraphBuilder
     private readonly List<OnnxTensor> _initializers = [];
     private readonly List<OnnxNode> _nodes = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inline = new(StringComparer.Ordinal);
     private int _counter;
 
     /// <summary>Creates an empty graph called <paramref name="name"/>.</summary>
@@ -62,13 +63,26 @@ public sealed class GraphBuilder
     }
 
     /// <summary>Adds an initializer and returns its name.</summary>
-    public string Initializer(OnnxTensor tensor)
+    /// <param name="tensor">The constant.</param>
+    /// <param name="keepInline">
+    /// Never move it to external data: shape inference reads such constants while loading (Resize scales,
+    /// Reshape shapes), and ONNX Runtime cannot read those from external files. Integer tensors always stay inline.
+    /// </param>
+    public string Initializer(OnnxTensor tensor, bool keepInline = false)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         Claim(tensor.Name);
         _initializers.Add(tensor);
+        if (keepInline || tensor.ElementType is OnnxElementType.Int64 or OnnxElementType.Int32)
+        {
+            _inline.Add(tensor.Name);
+        }
+
         return tensor.Name;
     }
+
+    /// <summary>Whether initializer <paramref name="name"/> must stay inside the model file.</summary>
+    public bool IsKeptInline(string name) => _inline.Contains(name);
 
     /// <summary>Adds a float initializer stored as <paramref name="storeAs"/> and returns its name.</summary>
     public string Initializer(string name, long[] dims, float[] values, OnnxElementType storeAs = OnnxElementType.Float) =>
@@ -91,7 +105,7 @@ public sealed class GraphBuilder
     public string Int64Vector(params long[] values) => Int64Constant([values.Length], values);
 
     /// <summary>Adds a float scalar constant and returns its name.</summary>
-    public string FloatScalar(float value) => Initializer(OnnxTensor.FromFloats(UniqueName("const_f32"), [], [value]));
+    public string FloatScalar(float value) => Initializer(OnnxTensor.FromFloats(UniqueName("const_f32"), [], [value]), keepInline: true);
 
     /// <summary>Adds a node with explicit output names.</summary>
     public void Node(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, IReadOnlyList<OnnxAttribute> attributes, string domain = "")
