@@ -198,3 +198,26 @@ public class IdentityMixTests
         Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => IdentityEmbedding.Mix([(a, 1f), (a, -1f)]));
     }
 }
+
+public class IdentitySourceTests
+{
+    [Fact]
+    public async Task Embedding_stands_in_for_photos_and_photos_are_encoded()
+    {
+        var img = new RgbImage(300, 300);
+        var det = new FakeDetector();
+        det.Add(img, FakeDetector.Face(50, 50, 1f, 0.9f));
+        var embedder = new ColourEmbedder();
+        var encoder = new IdentityEncoder(det, embedder);
+
+        var given = IdentityEmbedding.FromVector([0f, 3f, 4f, 0f]);
+        Assert.Same(given, await IdentitySource.FromEmbedding(given).ResolveAsync(encoder));
+        Assert.Empty(embedder.Batches); // no model run for a precomputed identity
+
+        var fromPhotos = await IdentitySource.FromPhotos(new IdentityPhoto("p.png", img)).ResolveAsync(encoder);
+        double n = Math.Sqrt(2); // black crop → (1, 0, 0, 1)/√2
+        Assert.Equal(1 / n, fromPhotos.Vector[0], 1e-6);
+        Assert.Equal(1 / n, fromPhotos.Vector[3], 1e-6);
+        Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => IdentitySource.FromPhotos());
+    }
+}
