@@ -104,9 +104,11 @@ public sealed class SkiaImageCodec : IImageCodec
             throw new ImageDecodeException(sourceName, $"its {format} header declares an empty size {header.Width}x{header.Height}.");
         }
 
-        if ((long)header.Width * header.Height > options.MaxPixels)
+        // The RGBA decode buffer is one array, so the array size caps the limit whatever MaxPixels says.
+        long limit = Math.Min(options.MaxPixels, Array.MaxLength / 4);
+        if ((long)header.Width * header.Height > limit)
         {
-            throw new ImageTooLargeException(sourceName, header.Width, header.Height, options.MaxPixels);
+            throw new ImageTooLargeException(sourceName, header.Width, header.Height, limit);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
