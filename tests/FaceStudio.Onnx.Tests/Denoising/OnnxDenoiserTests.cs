@@ -172,3 +172,46 @@ public sealed class OnnxDenoiserTests
         Assert.Contains("Found inputs: sample", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class OnnxDenoiserConcurrencyTests
+{
+    [Fact]
+    public async Task SessionsOnOneModelRunConcurrentlyWithTheirOwnConditioning()
+    {
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2 };
+        UNetWeights w = UNetWeights.Random(spec, 4);
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, w).ToBytes()), ownsSession: true);
+        var shape = new LatentShape(2, 4, 6, 6);
+
+        Task<bool>[] runs = Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+        {
+            float[] ehs = Reference.Random(2 * 2 * 4, 100 + i);
+            float[] x = Reference.Random(shape.Length, 200 + i);
+            float[] expected = Reference.UNet(spec, w, x, [400 + i, 400 + i], ehs, 2, 2, 6, 6);
+            using IDenoiserSession session = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(ehs, 2, 2, 4)), shape);
+            var prediction = new float[shape.Length];
+            for (int step = 0; step < 20; step++)
+            {
+                session.Predict(x, 400 + i, prediction, CancellationToken.None);
+                Reference.AssertClose(expected, prediction, 1e-5f);
+            }
+
+            return true;
+        })).ToArray();
+
+        Assert.All(await Task.WhenAll(runs), Assert.True);
+    }
+
+    [Fact]
+    public void DisposedSessionRefusesToPredictAndDisposeIsIdempotent()
+    {
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2 };
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, UNetWeights.Random(spec, 1)).ToBytes()), ownsSession: true);
+        var shape = new LatentShape(1, 4, 2, 2);
+        IDenoiserSession session = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, 2, 4)), shape);
+        session.Dispose();
+        session.Dispose();
+        var buffer = new float[shape.Length];
+        Assert.Throws<ObjectDisposedException>(() => session.Predict(buffer, 1, buffer, CancellationToken.None));
+    }
+}

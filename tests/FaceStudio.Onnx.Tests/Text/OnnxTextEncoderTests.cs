@@ -77,3 +77,22 @@ public sealed class OnnxTextEncoderTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => encoder.EncodeAsync(["x"], new CancellationToken(canceled: true)));
     }
 }
+
+public sealed class OnnxTextEncoderConcurrencyTests
+{
+    [Fact]
+    public async Task ConcurrentCallsShareTheSessionAndGetTheirOwnResults()
+    {
+        var spec = new TextEncoderSpec { VocabSize = 200, MaxTokens = 9, HiddenSize = 8 };
+        TextEncoderWeights w = TextEncoderWeights.Random(spec, 4);
+        var tokenizer = new TestTokenizer(9);
+        using var encoder = new OnnxTextEncoder(new InferenceSession(TextEncoderModel.Build(spec, w).ToBytes()), tokenizer, ownsSession: true);
+        string[] prompts = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "g", "hh"];
+        TextEncoding[] results = await Task.WhenAll(prompts.Select(p => Task.Run(() => encoder.EncodeAsync([p]))));
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            long[] ids = tokenizer.Tokenize(prompts[i]).InputIds.Select(v => (long)v).ToArray();
+            Reference.AssertClose(Reference.TextEncoder(spec, w, ids, 1).Last, results[i].HiddenStates.Buffer, 1e-5f);
+        }
+    }
+}
