@@ -215,3 +215,33 @@ public sealed class OnnxDenoiserConcurrencyTests
         Assert.Throws<ObjectDisposedException>(() => session.Predict(buffer, 1, buffer, CancellationToken.None));
     }
 }
+
+public sealed class OnnxDenoiserDeviceBindingTests
+{
+    [Theory]
+    [InlineData(TensorPrecision.Float32, TimestepForm.Int64Batch)]
+    [InlineData(TensorPrecision.Float16, TimestepForm.FloatScalar)]
+    public void DeviceBufferPathCopiesConditioningOnceAndStepsEachRun(TensorPrecision precision, TimestepForm form)
+    {
+        // The device path's bookkeeping (allocator-owned buffers, copy graphs, conditioning copied once,
+        // per-step copies) run with CPU memory standing in for the GPU.
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2, IdentityTokens = 1, Precision = precision, Timestep = form };
+        UNetWeights w = UNetWeights.Random(spec, 6);
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, w).ToBytes()), new OnnxDenoiserOptions { SimulateDeviceOnCpu = true }, ownsSession: true);
+        var shape = new LatentShape(2, 4, 3, 3);
+        float[] ehs = Reference.Random(2 * 2 * 4, 1), tokens = Reference.Random(2 * 1 * 1 * 4, 2), masks = Reference.Random(2 * 9, 3);
+        float[] scales = [1f, 0.5f];
+        var conditioning = new DenoiserConditioning(new FloatTensor(ehs, 2, 2, 4),
+            new IdentityConditioning(new FloatTensor(tokens, 2, 1, 1, 4), new FloatTensor(masks, 2, 1, 3, 3), new FloatTensor(scales, 2, 1)));
+        using IDenoiserSession session = denoiser.CreateSession(conditioning, shape);
+        var prediction = new float[shape.Length];
+        float tolerance = precision == TensorPrecision.Float16 ? 1e-2f : 1e-5f;
+        for (int step = 0; step < 3; step++)
+        {
+            float[] x = Reference.Random(shape.Length, 10 + step);
+            float t = 900 - (step * 300);
+            session.Predict(x, t, prediction, CancellationToken.None);
+            Reference.AssertClose(Reference.UNet(spec, w, x, [t, t], ehs, 2, 2, 3, 3, tokens, masks, scales, 1), prediction, tolerance);
+        }
+    }
+}
