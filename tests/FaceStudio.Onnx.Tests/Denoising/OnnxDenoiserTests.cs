@@ -142,6 +142,8 @@ public sealed class OnnxDenoiserTests
         { "dynamic-context-width", "'encoder_hidden_states' has a dynamic width" },
         { "extra-input", "unexpected input 'text_embeds'" },
         { "int-sample", "input 'sample' has element type int64" },
+        { "identity-width", "'identity_tokens' width 5 differs from 'encoder_hidden_states' width 8" },
+        { "timestep-rank", "input 'timestep' has rank 2" },
     };
 
     [Theory]
@@ -150,11 +152,25 @@ public sealed class OnnxDenoiserTests
     {
         var g = new GraphBuilder();
         string sample = g.Input("sample", variant == "int-sample" ? OnnxElementType.Int64 : OnnxElementType.Float, "batch", 4, "h", "w");
-        g.Input("timestep", OnnxElementType.Int64, "batch");
+        if (variant == "timestep-rank")
+        {
+            g.Input("timestep", OnnxElementType.Int64, "batch", 1);
+        }
+        else
+        {
+            g.Input("timestep", OnnxElementType.Int64, "batch");
+        }
         g.Input("encoder_hidden_states", OnnxElementType.Float, "batch", 77, variant == "dynamic-context-width" ? "width" : (OnnxDim)8);
         if (variant == "two-identity-inputs")
         {
             g.Input("identity_tokens", OnnxElementType.Float, "batch", "n", 4, 8);
+            g.Input("identity_scales", OnnxElementType.Float, "batch", "n");
+        }
+
+        if (variant == "identity-width")
+        {
+            g.Input("identity_tokens", OnnxElementType.Float, "batch", "n", 4, 5);
+            g.Input("identity_masks", OnnxElementType.Float, "batch", "n", "h", "w");
             g.Input("identity_scales", OnnxElementType.Float, "batch", "n");
         }
 

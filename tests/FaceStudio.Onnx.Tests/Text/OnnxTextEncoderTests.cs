@@ -61,6 +61,34 @@ public sealed class OnnxTextEncoderTests
     }
 
     [Fact]
+    public void ExtraInputIsRejected()
+    {
+        var g = new GraphBuilder();
+        string ids = g.Input("input_ids", OnnxElementType.Int32, "batch", 9);
+        g.Input("position_ids", OnnxElementType.Int64, "batch", 9);
+        g.Output("last_hidden_state", g.Cast(g.Unsqueeze(ids, 2), OnnxElementType.Float), OnnxElementType.Float, "batch", 9, 1);
+        using var session = new InferenceSession(new OnnxModelBuilder(g).ToBytes());
+        ModelContractException ex = Assert.Throws<ModelContractException>(() => new OnnxTextEncoder(session, Tokenizer));
+        Assert.Contains("unexpected input 'position_ids'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DynamicHiddenWidthIsRejected()
+    {
+        var g = new GraphBuilder();
+        string ids = g.Input("input_ids", OnnxElementType.Int32, "batch", 9);
+
+        // Width taken from the data (ids[0, 0]), so shape inference cannot fix it.
+        string width = g.Reshape(g.Slice(g.Cast(ids, OnnxElementType.Int64), [0, 0], [1, 1], [0, 1]), 1);
+        string zeros = g.Op("ConstantOfShape", [g.Concat(0, g.Shape(ids), width)]);
+        g.Output("last_hidden_state", zeros, OnnxElementType.Float, "batch", 9, "width");
+        using var session = new InferenceSession(new OnnxModelBuilder(g).ToBytes());
+        ModelContractException ex = Assert.Throws<ModelContractException>(() => new OnnxTextEncoder(session, Tokenizer));
+        Assert.Contains("'last_hidden_state' has a dynamic width", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("last_hidden_state float32 [batch, 9, width]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SequenceLengthDifferentFromTokenizerIsRejected()
     {
         var spec = new TextEncoderSpec { VocabSize = 10, MaxTokens = 5, HiddenSize = 4 };
