@@ -4,12 +4,13 @@ using FaceStudio.Core.Imaging;
 namespace FaceStudio.Benchmarks.Imaging;
 
 /// <summary>
-/// Per-image preprocessing costs: resize 1024 -> 512 (antialiased), CHW conversion of a 512x512 image, the
-/// 112x112 face-alignment warp. Run: dotnet run -c Release --project benchmarks/FaceStudio.Benchmarks -- --filter '*Imaging*'
+/// Per-image preprocessing costs: resize 1024 -> 512 (antialiased), CLIP and SCRFD geometry for a 12 MP photo, CHW
+/// conversion of a 512x512 image, the 112x112 face-alignment warp. Run: dotnet run -c Release --project benchmarks/FaceStudio.Benchmarks -- --filter '*Imaging*'
 /// </summary>
 [MemoryDiagnoser]
 public class ImagingBenchmarks
 {
+    private RgbImage _photo = null!;
     private RgbImage _large = null!;
     private RgbImage _medium = null!;
     private float[] _chw = null!;
@@ -21,6 +22,8 @@ public class ImagingBenchmarks
         var random = new Random(1);
         _large = new RgbImage(1024, 1024);
         random.NextBytes(_large.Pixels);
+        _photo = new RgbImage(4000, 3000);
+        random.NextBytes(_photo.Pixels);
         _medium = new RgbImage(512, 512);
         random.NextBytes(_medium.Pixels);
         _chw = new float[3 * 512 * 512];
@@ -32,6 +35,12 @@ public class ImagingBenchmarks
 
     [Benchmark]
     public RgbImage ResizeBicubic1024To512() => ImageResize.Resize(_large, 512, 512, ResizeFilter.Bicubic);
+
+    [Benchmark]
+    public RgbImage ClipGeometryFrom12MegapixelPhoto() => ImageOps.ResizeAndCenterCrop(_photo, 224);
+
+    [Benchmark]
+    public LetterboxResult ScrfdLetterbox12MegapixelPhotoTo640() => Letterbox.Fit(_photo, 640, 640);
 
     [Benchmark]
     public void WriteChw512() => ImageTensors.WriteChw(_medium, ChannelNormalization.Clip, _chw);

@@ -53,7 +53,13 @@ public static class ImageResize
         {
             for (int y = 0; y < usedRows; y++)
             {
-                HorizontalRow(source.Row(firstRow + y), temp.AsSpan(y * rowFloats, rowFloats), horizontal);
+                Span<float> row = temp.AsSpan(y * rowFloats, rowFloats);
+                HorizontalRow(source.Row(firstRow + y), row, horizontal);
+
+                // Pillow stores its intermediate image as 8-bit; doing the same (clamp, round half up) keeps
+                // results equal to Pillow's (CLIP preprocessing) instead of differing where bicubic overshoots.
+                TensorPrimitives.Clamp(row, 0f, 255f, row);
+                TensorPrimitives.Round(row, MidpointRounding.AwayFromZero, row);
             }
 
             // Pass 2: each output row is a weighted sum of temp rows: vectorised multiply-adds over whole rows.
@@ -81,11 +87,11 @@ public static class ImageResize
         }
     }
 
-    /// <summary>Rounds (half to even), clamps to 0..255 and stores a row of floats as bytes.</summary>
+    /// <summary>Clamps to 0..255, rounds half up (as Pillow) and stores a row of floats as bytes.</summary>
     internal static void StoreRounded(Span<float> values, Span<byte> destination)
     {
         TensorPrimitives.Clamp(values, 0f, 255f, values);
-        TensorPrimitives.Round(values, values);
+        TensorPrimitives.Round(values, MidpointRounding.AwayFromZero, values);
         for (int i = 0; i < destination.Length; i++)
         {
             // Float-to-int conversion saturates (NaN -> 0) since .NET 9; the value is already in 0..255.

@@ -28,6 +28,12 @@ public sealed record OnnxDenoiserOptions
     /// </summary>
     public bool CudaGraph { get; init; }
 
+    /// <summary>
+    /// Tests only: run the device-buffer path (allocator-owned buffers, copies through the copier graphs) with
+    /// CPU memory, so its bookkeeping is checked on machines without a GPU.
+    /// </summary>
+    internal bool SimulateDeviceOnCpu { get; init; }
+
     /// <summary>Derives the binding from the options the session was created with.</summary>
     public static OnnxDenoiserOptions From(OnnxSessionOptions session)
     {

@@ -18,6 +18,7 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
     private readonly RunOptions _runOptions = new();
     private readonly OrtMemoryInfo? _deviceMemory;
     private readonly OrtAllocator? _deviceAllocator;
+    private readonly CudaTensorCopier? _copier;
     private bool _disposed;
 
     public OnnxDenoiserSession(OnnxDenoiser owner, DenoiserConditioning conditioning, LatentShape shape)
@@ -30,10 +31,16 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         IdentityConditioning? identity = caps.SupportsIdentityRegions ? conditioning.Identity ?? Neutral(owner, shape) : null;
         try
         {
-            if (owner.Options.Location == DenoiserBufferLocation.Cuda)
+            if (owner.Options.SimulateDeviceOnCpu)
+            {
+                _deviceAllocator = OrtAllocator.DefaultInstance;
+                _copier = new CudaTensorCopier(0, cpu: true);
+            }
+            else if (owner.Options.Location == DenoiserBufferLocation.Cuda)
             {
                 _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, owner.Options.DeviceId, OrtMemType.Default);
                 _deviceAllocator = new OrtAllocator(owner.Session, _deviceMemory);
+                _copier = new CudaTensorCopier(owner.Options.DeviceId);
             }
 
             _chunks = new Chunk[chunkCount];
@@ -97,7 +104,13 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             }
         }
 
-        _deviceAllocator?.Dispose();
+        _copier?.Dispose();
+        if (_deviceMemory is not null)
+        {
+            // Only the CUDA allocator is ours; the default CPU allocator is shared.
+            _deviceAllocator?.Dispose();
+        }
+
         _deviceMemory?.Dispose();
         _runOptions.Dispose();
     }
@@ -162,10 +175,8 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         private readonly HostTensor _output;
         private readonly List<HostTensor> _conditioning = [];
         private readonly List<OrtValue> _device = [];
-        private readonly OrtValue[]? _stepSources;
-        private readonly OrtValue[]? _stepTargets;
-        private readonly OrtValue[]? _outputSource;
-        private readonly OrtValue[]? _outputTarget;
+        private readonly Action[] _toDevice = [];
+        private readonly Action? _toHost;
 
         public Chunk(OnnxDenoiserSession parent, OnnxDenoiser owner, FloatTensor ehs, IdentityConditioning? identity, LatentShape shape, int row, int rows)
         {
@@ -202,42 +213,44 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             }
 
             // Device path: every bound tensor lives on the GPU at a fixed address (what CUDA graphs need);
-            // conditioning is copied once here, sample and timestep per step, the output back per step.
-            var hostSources = new List<OrtValue>();
-            var deviceTargets = new List<OrtValue>();
-            foreach ((string name, HostTensor host) in inputs)
+            // conditioning is copied once here, sample and timestep before each step, the output after it.
+            CudaTensorCopier copier = parent._copier!;
+            var toDevice = new List<Action>();
+            for (int i = 0; i < inputs.Count; i++)
             {
+                (string name, HostTensor host) = inputs[i];
                 OrtValue device = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, host.ElementType, host.Shape);
                 _device.Add(device);
                 _binding.BindInput(name, device);
-                hostSources.Add(host.Value);
-                deviceTargets.Add(device);
+                Action copy = copier.Prepare(host.Value, device, host.ElementType, host.Shape.Length);
+                if (i < 2)
+                {
+                    toDevice.Add(copy);
+                }
+                else
+                {
+                    copy();
+                }
             }
 
             OrtValue deviceOutput = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, _output.ElementType, _output.Shape);
             _device.Add(deviceOutput);
             _binding.BindOutput("out_sample", deviceOutput);
-            OrtEnv.Instance().CopyTensors(hostSources.Skip(2).ToArray(), deviceTargets.Skip(2).ToArray(), null);
-            _stepSources = [_sample.Value, _timestep.Value];
-            _stepTargets = [deviceTargets[0], deviceTargets[1]];
-            _outputSource = [deviceOutput];
-            _outputTarget = [_output.Value];
+            _toDevice = [.. toDevice];
+            _toHost = copier.Prepare(deviceOutput, _output.Value, _output.ElementType, _output.Shape.Length);
         }
 
         public void Run(ReadOnlySpan<float> sample, float timestep, Span<float> prediction, RunOptions options)
         {
             _sample.WriteFloats(sample);
             _timestep.Fill(timestep);
-            if (_stepSources is not null)
+            foreach (Action copy in _toDevice)
             {
-                OrtEnv.Instance().CopyTensors(_stepSources, _stepTargets!, null);
-                _session.RunWithBinding(options, _binding);
-                OrtEnv.Instance().CopyTensors(_outputSource!, _outputTarget!, null);
+                copy();
             }
-            else
-            {
-                _session.RunWithBinding(options, _binding);
-            }
+
+            _session.RunWithBinding(options, _binding);
+            _toHost?.Invoke();
 
             _output.ReadFloats(prediction);
         }

@@ -142,6 +142,8 @@ public sealed class OnnxDenoiserTests
         { "dynamic-context-width", "'encoder_hidden_states' has a dynamic width" },
         { "extra-input", "unexpected input 'text_embeds'" },
         { "int-sample", "input 'sample' has element type int64" },
+        { "identity-width", "'identity_tokens' width 5 differs from 'encoder_hidden_states' width 8" },
+        { "timestep-rank", "input 'timestep' has rank 2" },
     };
 
     [Theory]
@@ -150,11 +152,25 @@ public sealed class OnnxDenoiserTests
     {
         var g = new GraphBuilder();
         string sample = g.Input("sample", variant == "int-sample" ? OnnxElementType.Int64 : OnnxElementType.Float, "batch", 4, "h", "w");
-        g.Input("timestep", OnnxElementType.Int64, "batch");
+        if (variant == "timestep-rank")
+        {
+            g.Input("timestep", OnnxElementType.Int64, "batch", 1);
+        }
+        else
+        {
+            g.Input("timestep", OnnxElementType.Int64, "batch");
+        }
         g.Input("encoder_hidden_states", OnnxElementType.Float, "batch", 77, variant == "dynamic-context-width" ? "width" : (OnnxDim)8);
         if (variant == "two-identity-inputs")
         {
             g.Input("identity_tokens", OnnxElementType.Float, "batch", "n", 4, 8);
+            g.Input("identity_scales", OnnxElementType.Float, "batch", "n");
+        }
+
+        if (variant == "identity-width")
+        {
+            g.Input("identity_tokens", OnnxElementType.Float, "batch", "n", 4, 5);
+            g.Input("identity_masks", OnnxElementType.Float, "batch", "n", "h", "w");
             g.Input("identity_scales", OnnxElementType.Float, "batch", "n");
         }
 
@@ -170,5 +186,78 @@ public sealed class OnnxDenoiserTests
         Assert.Contains("unet/model.onnx", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Expected inputs 'sample' float32|float16", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Found inputs: sample", ex.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class OnnxDenoiserConcurrencyTests
+{
+    [Fact]
+    public async Task SessionsOnOneModelRunConcurrentlyWithTheirOwnConditioning()
+    {
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2 };
+        UNetWeights w = UNetWeights.Random(spec, 4);
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, w).ToBytes()), ownsSession: true);
+        var shape = new LatentShape(2, 4, 6, 6);
+
+        Task<bool>[] runs = Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+        {
+            float[] ehs = Reference.Random(2 * 2 * 4, 100 + i);
+            float[] x = Reference.Random(shape.Length, 200 + i);
+            float[] expected = Reference.UNet(spec, w, x, [400 + i, 400 + i], ehs, 2, 2, 6, 6);
+            using IDenoiserSession session = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(ehs, 2, 2, 4)), shape);
+            var prediction = new float[shape.Length];
+            for (int step = 0; step < 20; step++)
+            {
+                session.Predict(x, 400 + i, prediction, CancellationToken.None);
+                Reference.AssertClose(expected, prediction, 1e-5f);
+            }
+
+            return true;
+        })).ToArray();
+
+        Assert.All(await Task.WhenAll(runs), Assert.True);
+    }
+
+    [Fact]
+    public void DisposedSessionRefusesToPredictAndDisposeIsIdempotent()
+    {
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2 };
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, UNetWeights.Random(spec, 1)).ToBytes()), ownsSession: true);
+        var shape = new LatentShape(1, 4, 2, 2);
+        IDenoiserSession session = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, 2, 4)), shape);
+        session.Dispose();
+        session.Dispose();
+        var buffer = new float[shape.Length];
+        Assert.Throws<ObjectDisposedException>(() => session.Predict(buffer, 1, buffer, CancellationToken.None));
+    }
+}
+
+public sealed class OnnxDenoiserDeviceBindingTests
+{
+    [Theory]
+    [InlineData(TensorPrecision.Float32, TimestepForm.Int64Batch)]
+    [InlineData(TensorPrecision.Float16, TimestepForm.FloatScalar)]
+    public void DeviceBufferPathCopiesConditioningOnceAndStepsEachRun(TensorPrecision precision, TimestepForm form)
+    {
+        // The device path's bookkeeping (allocator-owned buffers, copy graphs, conditioning copied once,
+        // per-step copies) run with CPU memory standing in for the GPU.
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2, IdentityTokens = 1, Precision = precision, Timestep = form };
+        UNetWeights w = UNetWeights.Random(spec, 6);
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, w).ToBytes()), new OnnxDenoiserOptions { SimulateDeviceOnCpu = true }, ownsSession: true);
+        var shape = new LatentShape(2, 4, 3, 3);
+        float[] ehs = Reference.Random(2 * 2 * 4, 1), tokens = Reference.Random(2 * 1 * 1 * 4, 2), masks = Reference.Random(2 * 9, 3);
+        float[] scales = [1f, 0.5f];
+        var conditioning = new DenoiserConditioning(new FloatTensor(ehs, 2, 2, 4),
+            new IdentityConditioning(new FloatTensor(tokens, 2, 1, 1, 4), new FloatTensor(masks, 2, 1, 3, 3), new FloatTensor(scales, 2, 1)));
+        using IDenoiserSession session = denoiser.CreateSession(conditioning, shape);
+        var prediction = new float[shape.Length];
+        float tolerance = precision == TensorPrecision.Float16 ? 1e-2f : 1e-5f;
+        for (int step = 0; step < 3; step++)
+        {
+            float[] x = Reference.Random(shape.Length, 10 + step);
+            float t = 900 - (step * 300);
+            session.Predict(x, t, prediction, CancellationToken.None);
+            Reference.AssertClose(Reference.UNet(spec, w, x, [t, t], ehs, 2, 2, 3, 3, tokens, masks, scales, 1), prediction, tolerance);
+        }
     }
 }

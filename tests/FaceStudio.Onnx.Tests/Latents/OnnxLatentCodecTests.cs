@@ -76,6 +76,26 @@ public sealed class OnnxLatentCodecTests
     }
 
     [Fact]
+    public void EncoderWithFourChannelImagesIsRejected()
+    {
+        var g = new GraphBuilder();
+        string x = g.Input("sample", OnnxElementType.Float, "b", 4, "h", "w");
+        g.Output("latent_sample", g.Tanh(x), OnnxElementType.Float, "b", 4, "h", "w");
+        using var session = new InferenceSession(new OnnxModelBuilder(g).ToBytes());
+        ModelContractException ex = Assert.Throws<ModelContractException>(() => new OnnxLatentEncoder(session));
+        Assert.Contains("'sample' has 4 channels", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DecoderWithFp16InputAndWrongLatentsIsRejectedAtCallTime()
+    {
+        var spec = new VaeSpec { Precision = TensorPrecision.Float16 };
+        using var decoder = new OnnxLatentDecoder(new InferenceSession(VaeModels.BuildDecoder(spec, VaeWeights.Random(spec, 1)).ToBytes()), ownsSession: true);
+        FaceStudioValidationException ex = await Assert.ThrowsAsync<FaceStudioValidationException>(() => decoder.DecodeAsync(new FloatTensor(1, 3, 2, 2)));
+        Assert.Contains("[B, 4, h, w]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InvalidScalingFactorIsRejected()
     {
         FaceStudioValidationException ex = Assert.Throws<FaceStudioValidationException>(() => new VaeOptions { ScalingFactor = 0 }.Validate());

@@ -61,6 +61,34 @@ public sealed class OnnxTextEncoderTests
     }
 
     [Fact]
+    public void ExtraInputIsRejected()
+    {
+        var g = new GraphBuilder();
+        string ids = g.Input("input_ids", OnnxElementType.Int32, "batch", 9);
+        g.Input("position_ids", OnnxElementType.Int64, "batch", 9);
+        g.Output("last_hidden_state", g.Cast(g.Unsqueeze(ids, 2), OnnxElementType.Float), OnnxElementType.Float, "batch", 9, 1);
+        using var session = new InferenceSession(new OnnxModelBuilder(g).ToBytes());
+        ModelContractException ex = Assert.Throws<ModelContractException>(() => new OnnxTextEncoder(session, Tokenizer));
+        Assert.Contains("unexpected input 'position_ids'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DynamicHiddenWidthIsRejected()
+    {
+        var g = new GraphBuilder();
+        string ids = g.Input("input_ids", OnnxElementType.Int32, "batch", 9);
+
+        // Width taken from the data (ids[0, 0]), so shape inference cannot fix it.
+        string width = g.Reshape(g.Slice(g.Cast(ids, OnnxElementType.Int64), [0, 0], [1, 1], [0, 1]), 1);
+        string zeros = g.Op("ConstantOfShape", [g.Concat(0, g.Shape(ids), width)]);
+        g.Output("last_hidden_state", zeros, OnnxElementType.Float, "batch", 9, "width");
+        using var session = new InferenceSession(new OnnxModelBuilder(g).ToBytes());
+        ModelContractException ex = Assert.Throws<ModelContractException>(() => new OnnxTextEncoder(session, Tokenizer));
+        Assert.Contains("'last_hidden_state' has a dynamic width", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("last_hidden_state float32 [batch, 9, width]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SequenceLengthDifferentFromTokenizerIsRejected()
     {
         var spec = new TextEncoderSpec { VocabSize = 10, MaxTokens = 5, HiddenSize = 4 };
@@ -75,5 +103,24 @@ public sealed class OnnxTextEncoderTests
         var spec = new TextEncoderSpec { VocabSize = 10, MaxTokens = 9, HiddenSize = 4 };
         using OnnxTextEncoder encoder = Create(spec, TextEncoderWeights.Random(spec, 1));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => encoder.EncodeAsync(["x"], new CancellationToken(canceled: true)));
+    }
+}
+
+public sealed class OnnxTextEncoderConcurrencyTests
+{
+    [Fact]
+    public async Task ConcurrentCallsShareTheSessionAndGetTheirOwnResults()
+    {
+        var spec = new TextEncoderSpec { VocabSize = 200, MaxTokens = 9, HiddenSize = 8 };
+        TextEncoderWeights w = TextEncoderWeights.Random(spec, 4);
+        var tokenizer = new TestTokenizer(9);
+        using var encoder = new OnnxTextEncoder(new InferenceSession(TextEncoderModel.Build(spec, w).ToBytes()), tokenizer, ownsSession: true);
+        string[] prompts = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "g", "hh"];
+        TextEncoding[] results = await Task.WhenAll(prompts.Select(p => Task.Run(() => encoder.EncodeAsync([p]))));
+        for (int i = 0; i < prompts.Length; i++)
+        {
+            long[] ids = tokenizer.Tokenize(prompts[i]).InputIds.Select(v => (long)v).ToArray();
+            Reference.AssertClose(Reference.TextEncoder(spec, w, ids, 1).Last, results[i].HiddenStates.Buffer, 1e-5f);
+        }
     }
 }
