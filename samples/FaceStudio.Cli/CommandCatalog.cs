@@ -8,5 +8,9 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Commands.TokenizeCommand.Create();
+        yield return Commands.FacesCommand.Create();
+        yield return Commands.EmbedCommand.Create();
+        yield return Commands.SimilarityCommand.Create();
+        yield return Commands.DemoPackCommand.Create();
     }
 }

@@ -63,6 +63,26 @@ public sealed class SkiaImageCodec : IImageCodec
     }
 
     /// <inheritdoc />
+    public async Task<RgbImage> DecodeAsync(Stream stream, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        byte[] data;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            data = buffer.ToArray();
+        }
+        catch (IOException ex)
+        {
+            throw new ImageDecodeException(sourceName, $"the stream could not be read ({ex.Message}).", ex);
+        }
+
+        return Decode(data, sourceName, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public RgbImage Decode(ReadOnlyMemory<byte> data, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -104,9 +124,11 @@ public sealed class SkiaImageCodec : IImageCodec
             throw new ImageDecodeException(sourceName, $"its {format} header declares an empty size {header.Width}x{header.Height}.");
         }
 
-        if ((long)header.Width * header.Height > options.MaxPixels)
+        // The RGBA decode buffer is one array, so the array size caps the limit whatever MaxPixels says.
+        long limit = Math.Min(options.MaxPixels, Array.MaxLength / 4);
+        if ((long)header.Width * header.Height > limit)
         {
-            throw new ImageTooLargeException(sourceName, header.Width, header.Height, options.MaxPixels);
+            throw new ImageTooLargeException(sourceName, header.Width, header.Height, limit);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -134,15 +156,35 @@ public sealed class SkiaImageCodec : IImageCodec
                 throw new ImageDecodeException(sourceName, string.Create(CultureInfo.InvariantCulture, $"the {format} decoder failed with '{result}' for the {header.Width}x{header.Height} image."));
         }
 
-        return PixelConversion.ToUprightRgb(rgba, header.Width, header.Height, (int)codec.EncodedOrigin, opaque ? null : options.Background);
+        int orientation = (int)codec.EncodedOrigin;
+        if (orientation <= 1 && codec.EncodedFormat == SKEncodedImageFormat.Png)
+        {
+            orientation = PngExif.ReadOrientation(data.Span); // Skia does not read PNG eXIf
+        }
+
+        return PixelConversion.ToUprightRgb(rgba, header.Width, header.Height, orientation, opaque ? null : options.Background);
     }
 
     /// <inheritdoc />
     public void EncodePng(RgbImage image, Stream destination, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(destination);
         cancellationToken.ThrowIfCancellationRequested();
+        destination.Write(EncodePngBytes(image));
+    }
+
+    /// <inheritdoc />
+    public async Task EncodePngAsync(RgbImage image, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        cancellationToken.ThrowIfCancellationRequested();
+        await destination.WriteAsync(EncodePngBytes(image), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Encodes <paramref name="image"/> as an 8-bit RGB PNG in memory.</summary>
+    public static byte[] EncodePngBytes(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
         byte[] rgba = PixelConversion.ToRgbx(image);
         var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         SKData? encoded;
@@ -157,12 +199,7 @@ public sealed class SkiaImageCodec : IImageCodec
 
         using (encoded)
         {
-            if (encoded is null)
-            {
-                throw new InvalidOperationException($"Skia's PNG encoder failed for a {image.Width}x{image.Height} image.");
-            }
-
-            encoded.SaveTo(destination);
+            return encoded?.ToArray() ?? throw new InvalidOperationException($"Skia's PNG encoder failed for a {image.Width}x{image.Height} image.");
         }
     }
 

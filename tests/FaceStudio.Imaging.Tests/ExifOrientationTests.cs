@@ -45,6 +45,38 @@ public class ExifOrientationTests
     }
 
     [Fact]
+    public void Png_exif_chunk_orientation_is_applied()
+    {
+        byte[] png = TestImages.PngWithExifOrientation(TestImages.Encode(Pattern(), SKEncodedImageFormat.Png), 6);
+        var image = new SkiaImageCodec().Decode(png, "exif-6.png");
+        Assert.Equal((H, W), (image.Width, image.Height));
+        AssertColour(image, Corner.TopRight, (255, 0, 0));
+        AssertColour(image, Corner.BottomRight, (0, 255, 0));
+    }
+
+    [Fact]
+    public void Webp_exif_chunk_orientation_is_applied()
+    {
+        byte[] webp = TestImages.WebpWithExifOrientation(TestImages.Encode(Pattern(), SKEncodedImageFormat.Webp, 100), W, H, 8);
+        var image = new SkiaImageCodec().Decode(webp, "exif-8.webp");
+        Assert.Equal((H, W), (image.Width, image.Height));
+        AssertColour(image, Corner.BottomLeft, (255, 0, 0));
+        AssertColour(image, Corner.TopLeft, (0, 255, 0));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 2, 0, 0x0F, 0x01, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 7, 0, 0, 0 }, 7)]
+    [InlineData(new byte[] { (byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 9, 0, 0, 0 }, 1)]
+    [InlineData(new byte[] { (byte)'I', (byte)'I', 42, 0, 200, 0, 0, 0 }, 1)]
+    [InlineData(new byte[] { (byte)'M', (byte)'M', 0, 42, 0, 0, 0, 8, 0, 5, 0x01, 0x12 }, 1)]
+    [InlineData(new byte[] { (byte)'X', (byte)'X', 0, 42, 0, 0, 0, 8 }, 1)]
+    public void Tiff_orientation_reader_handles_byte_order_and_rejects_malformed_blocks(byte[] tiff, int expected)
+    {
+        // Little-endian second entry, out-of-range value 9, IFD beyond the end, truncated entry list, bad byte order.
+        Assert.Equal(expected, PngExif.TiffOrientation(tiff));
+    }
+
+    [Fact]
     public void Jpeg_without_exif_is_left_as_stored()
     {
         var image = new SkiaImageCodec().Decode(TestImages.Encode(Pattern(), SKEncodedImageFormat.Jpeg, 95), "plain.jpg");

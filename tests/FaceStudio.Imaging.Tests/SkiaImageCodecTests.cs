@@ -23,6 +23,18 @@ public class SkiaImageCodecTests
     }
 
     [Fact]
+    public async Task Async_stream_round_trip_is_exact_and_never_reads_synchronously()
+    {
+        var image = TestImages.Random(21, 14, 11);
+        using var output = new AsyncOnlyStream(new MemoryStream());
+        await _codec.EncodePngAsync(image, output);
+        using var input = new AsyncOnlyStream(new MemoryStream(((MemoryStream)output.Inner).ToArray()));
+        var back = await _codec.DecodeAsync(input, "upload");
+        Assert.Equal(image.Pixels, back.Pixels);
+        await Assert.ThrowsAsync<ImageDecodeException>(() => _codec.DecodeAsync(new AsyncOnlyStream(new MemoryStream()), "empty upload"));
+    }
+
+    [Fact]
     public void Png_file_round_trip_is_exact()
     {
         var image = TestImages.Random(8, 5, 2);
@@ -209,5 +221,39 @@ public class SkiaImageCodecTests
         Assert.True(typeof(FaceStudioException).IsAssignableFrom(typeof(ImageDecodeException)));
         Assert.True(typeof(FaceStudioException).IsAssignableFrom(typeof(UnsupportedImageFormatException)));
         Assert.True(typeof(FaceStudioException).IsAssignableFrom(typeof(ImageTooLargeException)));
+    }
+
+    /// <summary>Like an ASP.NET Core request body with AllowSynchronousIO off: synchronous I/O throws.</summary>
+    private sealed class AsyncOnlyStream(Stream inner) : Stream
+    {
+        public Stream Inner => inner;
+
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => inner.CanWrite;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => throw new InvalidOperationException("synchronous flush");
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("synchronous read");
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new InvalidOperationException("synchronous write");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

@@ -106,19 +106,71 @@ internal static class TestImages
             throw new ArgumentException("not a JPEG", nameof(jpeg));
         }
 
-        byte[] tiff =
-        [
-            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // header, IFD0 at offset 8
-            0x00, 0x01, // one entry
-            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00,
-            0x00, 0x00, 0x00, 0x00, // no next IFD
-        ];
+        byte[] tiff = TiffWithOrientation(orientation);
         byte[] exifId = "Exif\0\0"u8.ToArray();
         int length = 2 + exifId.Length + tiff.Length;
         var segment = new List<byte> { 0xFF, 0xE1, (byte)(length >> 8), (byte)length };
         segment.AddRange(exifId);
         segment.AddRange(tiff);
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
+    }
+
+    private static byte[] TiffWithOrientation(ushort orientation) =>
+        [
+            (byte)'M', (byte)'M', 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, // header, IFD0 at offset 8
+            0x00, 0x01, // one entry
+            0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, (byte)(orientation >> 8), (byte)orientation, 0x00, 0x00,
+            0x00, 0x00, 0x00, 0x00, // no next IFD
+        ];
+
+    /// <summary>Inserts an eXIf chunk (PNG 1.5 extension) with the Orientation tag right after IHDR.</summary>
+    public static byte[] PngWithExifOrientation(byte[] png, ushort orientation)
+    {
+        byte[] tiff = TiffWithOrientation(orientation);
+        byte[] chunk = new byte[12 + tiff.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)tiff.Length);
+        "eXIf"u8.CopyTo(chunk.AsSpan(4));
+        tiff.CopyTo(chunk.AsSpan(8));
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + tiff.Length), Crc32(chunk.AsSpan(4, 4 + tiff.Length)));
+        const int afterIhdr = 8 + 12 + 13;
+        return [.. png.AsSpan(0, afterIhdr), .. chunk, .. png.AsSpan(afterIhdr)];
+    }
+
+    /// <summary>
+    /// Rebuilds a simple (VP8L) WebP as an extended one: a VP8X header with the EXIF flag, the image chunk, and an
+    /// EXIF chunk holding the Orientation tag (RIFF layout from the WebP container specification).
+    /// </summary>
+    public static byte[] WebpWithExifOrientation(byte[] webp, int width, int height, ushort orientation)
+    {
+        if (!webp.AsSpan(12, 4).SequenceEqual("VP8L"u8) && !webp.AsSpan(12, 4).SequenceEqual("VP8 "u8))
+        {
+            throw new ArgumentException("expected a simple-format WebP", nameof(webp));
+        }
+
+        byte[] imageChunk = webp[12..];
+        byte[] vp8x = new byte[18];
+        "VP8X"u8.CopyTo(vp8x);
+        BinaryPrimitives.WriteUInt32LittleEndian(vp8x.AsSpan(4), 10);
+        vp8x[8] = 0x08; // EXIF metadata present
+        WriteUInt24(vp8x.AsSpan(12), width - 1);
+        WriteUInt24(vp8x.AsSpan(15), height - 1);
+        byte[] tiff = TiffWithOrientation(orientation);
+        byte[] exif = new byte[8 + tiff.Length + (tiff.Length & 1)];
+        "EXIF"u8.CopyTo(exif);
+        BinaryPrimitives.WriteUInt32LittleEndian(exif.AsSpan(4), (uint)tiff.Length);
+        tiff.CopyTo(exif.AsSpan(8));
+        byte[] header = new byte[12];
+        "RIFF"u8.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)(4 + vp8x.Length + imageChunk.Length + exif.Length));
+        "WEBP"u8.CopyTo(header.AsSpan(8));
+        return [.. header, .. vp8x, .. imageChunk, .. exif];
+    }
+
+    private static void WriteUInt24(Span<byte> d, int v)
+    {
+        d[0] = (byte)v;
+        d[1] = (byte)(v >> 8);
+        d[2] = (byte)(v >> 16);
     }
 
     /// <summary>Overwrites a PNG's IHDR width and height and fixes the chunk CRC (so only the size is "wrong").</summary>
@@ -154,7 +206,25 @@ internal static class TestImages
         throw new ArgumentException("no SOF segment", nameof(jpeg));
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> data)
+    /// <summary>Recomputes the CRC of every chunk that still parses, so mutations reach the decoder past the CRC check.</summary>
+    public static void FixPngCrcs(byte[] png)
+    {
+        int i = 8;
+        while (i + 12 <= png.Length)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(i));
+            if (length > (uint)(png.Length - i - 12))
+            {
+                return;
+            }
+
+            int crcAt = i + 8 + (int)length;
+            BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(crcAt), Crc32(png.AsSpan(i + 4, 4 + (int)length)));
+            i = crcAt + 4;
+        }
+    }
+
+    internal static uint Crc32(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFF;
         foreach (byte b in data)

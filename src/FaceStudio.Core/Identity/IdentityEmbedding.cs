@@ -76,6 +76,37 @@ public sealed class IdentityEmbedding
         return new IdentityEmbedding(sum, faces);
     }
 
+    /// <summary>
+    /// Mixes several people into one face, the paper's <c>e_f = Σ β_k e_f^k</c>, renormalised to unit length because
+    /// projectors take L2-normalised ArcFace embeddings. Weights may be any finite values whose mix is non-zero.
+    /// </summary>
+    public static IdentityEmbedding Mix(IReadOnlyList<(IdentityEmbedding Identity, float Weight)> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new FaceStudioValidationException(nameof(parts), "Mixing identities needs at least one identity, but none was given.");
+        }
+
+        int dim = parts[0].Identity.Dimension;
+        var sum = new float[dim];
+        var faces = new List<FaceReport>();
+        foreach (var (identity, weight) in parts)
+        {
+            ArgumentNullException.ThrowIfNull(identity);
+            if (identity.Dimension != dim || !float.IsFinite(weight))
+            {
+                throw new FaceStudioValidationException(nameof(parts), $"Mixed identities must all have {dim} values and finite weights, but one has {identity.Dimension} values and weight {weight}.");
+            }
+
+            TensorPrimitives.MultiplyAdd(identity._vector, weight, sum, sum);
+            faces.AddRange(identity.Faces);
+        }
+
+        Normalize(sum, "mixed embedding");
+        return new IdentityEmbedding(sum, faces);
+    }
+
     internal static void Normalize(Span<float> v, string what)
     {
         float norm = TensorPrimitives.Norm(v);

@@ -75,6 +75,11 @@ public static class IdentityEmbeddingFile
     public static IdentityEmbedding Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new IdentityFileException(path, $"Identity file '{path}': expected a facestudio.identity/1 JSON file, but the file does not exist.");
+        }
+
         using var stream = File.OpenRead(path);
         return Load(stream, path);
     }

@@ -62,6 +62,16 @@ internal static class OpenCvAffineWarp
                 int w01 = fx * (InterTabSize - fy) * 32;
                 int w10 = (InterTabSize - fx) * fy * 32;
                 int w11 = fx * fy * 32;
+                if ((uint)sx < (uint)(sw - 1) && (uint)sy < (uint)(sh - 1))
+                {
+                    // All four taps inside (OpenCV's "inlier" path): no border checks.
+                    int q00 = (sy * stride) + (sx * 3), q10 = q00 + stride;
+                    output[o] = (byte)(((src[q00] * w00) + (src[q00 + 3] * w01) + (src[q10] * w10) + (src[q10 + 3] * w11) + (1 << (CoefBits - 1))) >> CoefBits);
+                    output[o + 1] = (byte)(((src[q00 + 1] * w00) + (src[q00 + 4] * w01) + (src[q10 + 1] * w10) + (src[q10 + 4] * w11) + (1 << (CoefBits - 1))) >> CoefBits);
+                    output[o + 2] = (byte)(((src[q00 + 2] * w00) + (src[q00 + 5] * w01) + (src[q10 + 2] * w10) + (src[q10 + 5] * w11) + (1 << (CoefBits - 1))) >> CoefBits);
+                    continue;
+                }
+
                 bool inX0 = sx >= 0, inX1 = sx + 1 < sw, inY0 = sy >= 0, inY1 = sy + 1 < sh;
                 int p00 = inX0 && inY0 ? (sy * stride) + (sx * 3) : -1;
                 int p01 = inX1 && inY0 ? (sy * stride) + ((sx + 1) * 3) : -1;

@@ -21,11 +21,20 @@ public interface IImageCodec
     /// </summary>
     RgbImage Decode(Stream stream, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the rest of <paramref name="stream"/> asynchronously (request bodies in ASP.NET Core forbid synchronous
+    /// reads), then decodes it as <see cref="Decode(Stream, string, ImageDecodeOptions?, CancellationToken)"/> does.
+    /// </summary>
+    Task<RgbImage> DecodeAsync(Stream stream, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default);
+
     /// <summary>Decodes an encoded picture held in memory; <paramref name="sourceName"/> names it in error messages.</summary>
     RgbImage Decode(ReadOnlyMemory<byte> data, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG to <paramref name="destination"/> (not disposed).</summary>
     void EncodePng(RgbImage image, Stream destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG to <paramref name="destination"/> asynchronously (not disposed).</summary>
+    Task EncodePngAsync(RgbImage image, Stream destination, CancellationToken cancellationToken = default);
 
     /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG file, replacing any file at <paramref name="path"/>.</summary>
     void EncodePng(RgbImage image, string path, CancellationToken cancellationToken = default);

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Imaging;
@@ -51,7 +53,13 @@ public static class ImageResize
         {
             for (int y = 0; y < usedRows; y++)
             {
-                HorizontalRow(source.Row(firstRow + y), temp.AsSpan(y * rowFloats, rowFloats), horizontal);
+                Span<float> row = temp.AsSpan(y * rowFloats, rowFloats);
+                HorizontalRow(source.Row(firstRow + y), row, horizontal);
+
+                // Pillow stores its intermediate image as 8-bit; doing the same (clamp, round half up) keeps
+                // results equal to Pillow's (CLIP preprocessing) instead of differing where bicubic overshoots.
+                TensorPrimitives.Clamp(row, 0f, 255f, row);
+                TensorPrimitives.Round(row, MidpointRounding.AwayFromZero, row);
             }
 
             // Pass 2: each output row is a weighted sum of temp rows: vectorised multiply-adds over whole rows.
@@ -79,38 +87,46 @@ public static class ImageResize
         }
     }
 
-    /// <summary>Rounds (half to even), clamps to 0..255 and stores a row of floats as bytes.</summary>
+    /// <summary>Clamps to 0..255, rounds half up (as Pillow) and stores a row of floats as bytes.</summary>
     internal static void StoreRounded(Span<float> values, Span<byte> destination)
     {
         TensorPrimitives.Clamp(values, 0f, 255f, values);
-        TensorPrimitives.Round(values, values);
+        TensorPrimitives.Round(values, MidpointRounding.AwayFromZero, values);
         for (int i = 0; i < destination.Length; i++)
         {
-            destination[i] = (byte)values[i];
+            // Float-to-int conversion saturates (NaN -> 0) since .NET 9; the value is already in 0..255.
+            destination[i] = (byte)(int)values[i];
         }
     }
 
     private static void HorizontalRow(ReadOnlySpan<byte> src, Span<float> dst, Coefficients c)
     {
+        // Bounds were established when the coefficients were built (Start + Count <= source width), so the
+        // inner loop walks refs instead of re-slicing spans per output pixel.
         int taps = c.MaxTaps;
-        ReadOnlySpan<float> allWeights = c.Weights;
-        for (int ox = 0, o = 0; ox < c.Count.Length; ox++, o += 3)
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(c.Weights);
+        ref byte srcRef = ref MemoryMarshal.GetReference(src);
+        ref float dstRef = ref MemoryMarshal.GetReference(dst);
+        int outWidth = c.Count.Length;
+        for (int ox = 0; ox < outWidth; ox++)
         {
             int count = c.Count[ox];
-            ReadOnlySpan<float> w = allWeights.Slice(ox * taps, count);
-            ReadOnlySpan<byte> px = src.Slice(c.Start[ox] * 3, count * 3);
+            ref float w = ref Unsafe.Add(ref weights, ox * taps);
+            ref byte px = ref Unsafe.Add(ref srcRef, c.Start[ox] * 3);
             float r = 0, g = 0, b = 0;
-            for (int k = 0, s = 0; k < w.Length; k++, s += 3)
+            for (int k = 0; k < count; k++)
             {
-                float wk = w[k];
-                r += wk * px[s];
-                g += wk * px[s + 1];
-                b += wk * px[s + 2];
+                float wk = Unsafe.Add(ref w, k);
+                r += wk * Unsafe.Add(ref px, 0);
+                g += wk * Unsafe.Add(ref px, 1);
+                b += wk * Unsafe.Add(ref px, 2);
+                px = ref Unsafe.Add(ref px, 3);
             }
 
-            dst[o] = r;
-            dst[o + 1] = g;
-            dst[o + 2] = b;
+            ref float o = ref Unsafe.Add(ref dstRef, ox * 3);
+            o = r;
+            Unsafe.Add(ref o, 1) = g;
+            Unsafe.Add(ref o, 2) = b;
         }
     }
 

@@ -98,27 +98,29 @@ public static class ImageTensors
 
         var image = new RgbImage(width, height);
         byte[] dst = image.Pixels;
-        float[] rented = ArrayPool<float>.Shared.Rent(width);
+        float[] rented = ArrayPool<float>.Shared.Rent(3 * width);
         try
         {
-            Span<float> row = rented.AsSpan(0, width);
-            for (int c = 0; c < 3; c++)
+            Span<float> rows = rented.AsSpan(0, 3 * width);
+            for (int y = 0; y < height; y++)
             {
-                float mul = normalization.StdOf(c) * normalization.Divisor;
-                float add = normalization.MeanOf(c) * normalization.Divisor;
-                ReadOnlySpan<float> channel = source.Slice(c * plane, plane);
-                for (int y = 0; y < height; y++)
+                for (int c = 0; c < 3; c++)
                 {
-                    TensorPrimitives.Multiply(channel.Slice(y * width, width), mul, row);
-                    TensorPrimitives.Add(row, add, row);
-                    TensorPrimitives.Clamp(row, 0f, 255f, row);
-                    TensorPrimitives.Round(row, row);
-                    int o = (y * width * 3) + c;
-                    for (int x = 0; x < width; x++, o += 3)
-                    {
-                        // NaN survives Clamp/Round; the saturating conversion maps it to 0 instead of garbage.
-                        dst[o] = float.ConvertToInteger<byte>(row[x]);
-                    }
+                    Span<float> row = rows.Slice(c * width, width);
+                    TensorPrimitives.Multiply(source.Slice((c * plane) + (y * width), width), normalization.StdOf(c) * normalization.Divisor, row);
+                    TensorPrimitives.Add(row, normalization.MeanOf(c) * normalization.Divisor, row);
+                }
+
+                TensorPrimitives.Clamp(rows, 0f, 255f, rows);
+                TensorPrimitives.Round(rows, rows);
+                ReadOnlySpan<float> r = rows[..width], g = rows.Slice(width, width), b = rows.Slice(2 * width, width);
+                Span<byte> o = dst.AsSpan(y * width * 3, width * 3);
+                for (int x = 0, i = 0; x < width; x++, i += 3)
+                {
+                    // Float-to-int conversion saturates (NaN -> 0) since .NET 9; values are already in 0..255.
+                    o[i] = (byte)(int)r[x];
+                    o[i + 1] = (byte)(int)g[x];
+                    o[i + 2] = (byte)(int)b[x];
                 }
             }
         }

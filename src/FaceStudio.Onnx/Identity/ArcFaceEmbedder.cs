@@ -63,9 +63,9 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
 
         var (inputName, input) = session.InputMetadata.First();
         int[] d = input.Dimensions;
-        if (input.ElementDataType != TensorElementType.Float || d.Length != 4 || d[1] != 3 || d[2] <= 0 || d[2] != d[3])
+        if (input.ElementDataType != TensorElementType.Float || d.Length != 4 || d[0] > 1 || d[1] != 3 || d[2] <= 0 || d[2] != d[3])
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [N, 3, S, S] with a fixed square size S, found {IdentitySessions.Describe(inputName, input)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [N, 3, S, S] with a dynamic (or 1) batch N and a fixed square size S, found {IdentitySessions.Describe(inputName, input)}.");
         }
 
         var (outputName, output) = session.OutputMetadata.First();

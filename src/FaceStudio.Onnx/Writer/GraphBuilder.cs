@@ -13,6 +13,7 @@ public sealed class GraphBuilder
     private readonly List<OnnxTensor> _initializers = [];
     private readonly List<OnnxNode> _nodes = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _inline = new(StringComparer.Ordinal);
     private int _counter;
 
     /// <summary>Creates an empty graph called <paramref name="name"/>.</summary>
@@ -62,13 +63,26 @@ public sealed class GraphBuilder
     }
 
     /// <summary>Adds an initializer and returns its name.</summary>
-    public string Initializer(OnnxTensor tensor)
+    /// <param name="tensor">The constant.</param>
+    /// <param name="keepInline">
+    /// Never move it to external data: shape inference reads such constants while loading (Resize scales,
+    /// Reshape shapes), and ONNX Runtime cannot read those from external files. Integer tensors always stay inline.
+    /// </param>
+    public string Initializer(OnnxTensor tensor, bool keepInline = false)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         Claim(tensor.Name);
         _initializers.Add(tensor);
+        if (keepInline || tensor.ElementType is OnnxElementType.Int64 or OnnxElementType.Int32)
+        {
+            _inline.Add(tensor.Name);
+        }
+
         return tensor.Name;
     }
+
+    /// <summary>Whether initializer <paramref name="name"/> must stay inside the model file.</summary>
+    public bool IsKeptInline(string name) => _inline.Contains(name);
 
     /// <summary>Adds a float initializer stored as <paramref name="storeAs"/> and returns its name.</summary>
     public string Initializer(string name, long[] dims, float[] values, OnnxElementType storeAs = OnnxElementType.Float) =>
@@ -91,7 +105,7 @@ public sealed class GraphBuilder
     public string Int64Vector(params long[] values) => Int64Constant([values.Length], values);
 
     /// <summary>Adds a float scalar constant and returns its name.</summary>
-    public string FloatScalar(float value) => Initializer(OnnxTensor.FromFloats(UniqueName("const_f32"), [], [value]));
+    public string FloatScalar(float value) => Initializer(OnnxTensor.FromFloats(UniqueName("const_f32"), [], [value]), keepInline: true);
 
     /// <summary>Adds a node with explicit output names.</summary>
     public void Node(string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, IReadOnlyList<OnnxAttribute> attributes, string domain = "")
@@ -177,6 +191,47 @@ public sealed class GraphBuilder
             OnnxAttribute.Ints("kernel_shape", kernel, kernel),
             OnnxAttribute.Ints("strides", stride, stride),
             OnnxAttribute.Ints("pads", pad, pad, pad, pad));
+
+    /// <summary><c>Softmax</c> along <paramref name="axis"/>.</summary>
+    public string Softmax(string x, long axis = -1) => Op("Softmax", [x], OnnxAttribute.Int("axis", axis));
+
+    /// <summary><c>Concat</c> along <paramref name="axis"/>.</summary>
+    public string Concat(long axis, params string[] inputs) => Op("Concat", inputs, OnnxAttribute.Int("axis", axis));
+
+    /// <summary><c>Sqrt</c>.</summary>
+    public string Sqrt(string x) => Op("Sqrt", [x]);
+
+    /// <summary><c>ReduceSum</c> over constant <paramref name="axes"/> (opset 13+ form: axes as an input).</summary>
+    public string ReduceSum(string x, long[] axes, bool keepDims) =>
+        Op("ReduceSum", [x, Int64Vector(axes)], OnnxAttribute.Int("keepdims", keepDims ? 1 : 0));
+
+    /// <summary><c>Slice</c> with constant starts, ends and axes.</summary>
+    public string Slice(string x, long[] starts, long[] ends, long[] axes) =>
+        Op("Slice", [x, Int64Vector(starts), Int64Vector(ends), Int64Vector(axes)]);
+
+    /// <summary><c>LayerNormalization</c> over the last axis (opset 17) with float32 scale and bias values.</summary>
+    public string LayerNorm(string x, string scale, string bias, float epsilon = 1e-5f) =>
+        Op("LayerNormalization", [x, scale, bias], OnnxAttribute.Int("axis", -1), OnnxAttribute.Float("epsilon", epsilon));
+
+    /// <summary>
+    /// Scaled dot-product attention <c>softmax(Q·Kᵀ/√d)·V</c> for <c>[..., Lq, d]</c>, <c>[..., Lk, d]</c>,
+    /// <c>[..., Lk, dv]</c> values, built from MatMul/Softmax so every provider runs it.
+    /// </summary>
+    /// <param name="q">Queries.</param>
+    /// <param name="k">Keys.</param>
+    /// <param name="v">Values.</param>
+    /// <param name="headDim">d, for the 1/√d scale.</param>
+    /// <param name="rank">Rank of q, k and v (3 for [B, L, d], 4 for [B, heads, L, d]).</param>
+    public string Attention(string q, string k, string v, int headDim, int rank)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(headDim);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 2);
+        long[] perm = Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
+        (perm[rank - 1], perm[rank - 2]) = (perm[rank - 2], perm[rank - 1]);
+        string kt = Transpose(k, perm);
+        string scores = Mul(MatMul(q, kt), FloatScalar(1f / MathF.Sqrt(headDim)));
+        return MatMul(Softmax(scores), v);
+    }
 
     /// <summary>Adds <c>Identity(source)</c> under a chosen name.</summary>
     public string Identity(string source, string name)

@@ -88,7 +88,7 @@ public sealed class OnnxModelBuilder
             {
                 foreach (OnnxTensor tensor in Graph.Initializers)
                 {
-                    if (tensor.RawData.Length < external.SizeThreshold || tensor.RawData.Length == 0)
+                    if (tensor.RawData.Length < external.SizeThreshold || tensor.RawData.Length == 0 || Graph.IsKeptInline(tensor.Name))
                     {
                         continue;
                     }

@@ -51,3 +51,25 @@ public class IdentityEmbeddingFileTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class IdentityEmbeddingFilePathTests
+{
+    [Fact]
+    public void Saves_and_loads_a_file_and_names_a_missing_one()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "fs-id-" + Guid.NewGuid().ToString("N") + ".json");
+        try
+        {
+            IdentityEmbeddingFile.Save(IdentityEmbedding.FromVector([1f, 1f]), path);
+            var back = IdentityEmbeddingFile.Load(path);
+            Assert.Equal(MathF.Sqrt(0.5f), back.Vector[0], 1e-6f);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        var ex = Assert.Throws<IdentityFileException>(() => IdentityEmbeddingFile.Load(path));
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+}

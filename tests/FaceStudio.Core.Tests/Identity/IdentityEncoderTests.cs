@@ -180,3 +180,44 @@ public class IdentitySimilarityTests
         Assert.Empty(await scorer.ScoreAsync(identity, new RgbImage(10, 10)));
     }
 }
+
+public class IdentityMixTests
+{
+    [Fact]
+    public void Mix_is_the_weighted_sum_renormalised()
+    {
+        var a = IdentityEmbedding.FromVector([1f, 0f, 0f]);
+        var b = IdentityEmbedding.FromVector([0f, 1f, 0f]);
+        var mix = IdentityEmbedding.Mix([(a, 0.75f), (b, 0.25f)]);
+        // (0.75, 0.25, 0) / √(0.75² + 0.25²)
+        double n = Math.Sqrt((0.75 * 0.75) + (0.25 * 0.25));
+        Assert.Equal(0.75 / n, mix.Vector[0], 1e-6);
+        Assert.Equal(0.25 / n, mix.Vector[1], 1e-6);
+        Assert.Equal(0f, mix.Vector[2]);
+        Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => IdentityEmbedding.Mix([(a, 1f), (b, 0f), (IdentityEmbedding.FromVector([1f, 0f]), 1f)]));
+        Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => IdentityEmbedding.Mix([(a, 1f), (a, -1f)]));
+    }
+}
+
+public class IdentitySourceTests
+{
+    [Fact]
+    public async Task Embedding_stands_in_for_photos_and_photos_are_encoded()
+    {
+        var img = new RgbImage(300, 300);
+        var det = new FakeDetector();
+        det.Add(img, FakeDetector.Face(50, 50, 1f, 0.9f));
+        var embedder = new ColourEmbedder();
+        var encoder = new IdentityEncoder(det, embedder);
+
+        var given = IdentityEmbedding.FromVector([0f, 3f, 4f, 0f]);
+        Assert.Same(given, await IdentitySource.FromEmbedding(given).ResolveAsync(encoder));
+        Assert.Empty(embedder.Batches); // no model run for a precomputed identity
+
+        var fromPhotos = await IdentitySource.FromPhotos(new IdentityPhoto("p.png", img)).ResolveAsync(encoder);
+        double n = Math.Sqrt(2); // black crop → (1, 0, 0, 1)/√2
+        Assert.Equal(1 / n, fromPhotos.Vector[0], 1e-6);
+        Assert.Equal(1 / n, fromPhotos.Vector[3], 1e-6);
+        Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => IdentitySource.FromPhotos());
+    }
+}

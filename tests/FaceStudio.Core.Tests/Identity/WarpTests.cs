@@ -148,3 +148,29 @@ public class WarpTests
         Assert.Equal(0, Px(crop, 0, 0, 0));
     }
 }
+
+public class WarpConventionTests
+{
+    [Fact]
+    public void Agrees_with_the_imaging_warp_to_one_grey_level()
+    {
+        // Both follow cv2.warpAffine's geometry (integer pixel centres, black border); the imaging warp samples at exact
+        // positions, this one at OpenCV's 1/32-pixel grid, so they may differ by rounding only.
+        var rng = new Random(5);
+        var src = new RgbImage(97, 83);
+        rng.NextBytes(src.Pixels);
+        var m = SimilarityTransform.FromScaleRotation(0.83, 0.41, -12.3, 30.7);
+        var ours = FaceAligner.Warp(src, m, 112, 112);
+        var theirs = AffineWarp.Warp(src, new AffineMatrix(m.A, -m.B, m.Tx, m.B, m.A, m.Ty), 112, 112);
+        int maxDiff = 0;
+        for (int i = 0; i < ours.Pixels.Length; i++)
+        {
+            maxDiff = Math.Max(maxDiff, Math.Abs(ours.Pixels[i] - theirs.Pixels[i]));
+        }
+
+        // Random pixels have steep gradients: a 1/64-pixel position difference moves a value by up to ~4 levels.
+        Assert.InRange(maxDiff, 0, 6);
+        double mean = ours.Pixels.Zip(theirs.Pixels, (a, b) => Math.Abs(a - b)).Average();
+        Assert.InRange(mean, 0, 1.0);
+    }
+}

@@ -146,3 +146,61 @@ public sealed class OnnxModelBuilderTests
         Assert.Equal([-5f, -1f, -6f, -2f], results[0].GetTensorDataAsSpan<float>().ToArray());
     }
 }
+
+public sealed class GraphBuilderOpTests
+{
+    [Fact]
+    public void AttentionLayerNormAndConcatMatchHandComputation()
+    {
+        // out = LayerNorm(concat(softmax(q·kᵀ/√2)·v, q)) with q [1, 2, 2], k [1, 3, 2], v [1, 3, 2].
+        var g = new GraphBuilder();
+        string q = g.Input("q", OnnxElementType.Float, 1, 2, 2);
+        string k = g.Input("k", OnnxElementType.Float, 1, 3, 2);
+        string v = g.Input("v", OnnxElementType.Float, 1, 3, 2);
+        string attn = g.Attention(q, k, v, headDim: 2, rank: 3);
+        string joined = g.Concat(-1, attn, q);
+        string norm = g.LayerNorm(joined, g.Initializer("gamma", [4], [1, 1, 1, 1]), g.Initializer("beta", [4], [0, 0, 0, 0]));
+        g.Output("y", norm, OnnxElementType.Float, 1, 2, 4);
+        float[] qv = [1, 0, 0.5f, -1], kv = [1, 2, -1, 0, 0, 1], vv = [1, 2, 3, 4, 5, 6];
+        float[] actual = OrtRunner.Run(new OnnxModelBuilder(g).ToBytes(), ("q", qv, [1, 2, 2]), ("k", kv, [1, 3, 2]), ("v", vv, [1, 3, 2]))["y"];
+
+        var expected = new float[8];
+        for (int i = 0; i < 2; i++)
+        {
+            double[] s = new double[3];
+            for (int j = 0; j < 3; j++)
+            {
+                s[j] = ((qv[i * 2] * kv[j * 2]) + (qv[(i * 2) + 1] * kv[(j * 2) + 1])) / Math.Sqrt(2);
+            }
+
+            double max = s.Max(), sum = s.Sum(x => Math.Exp(x - max));
+            double[] row = new double[4];
+            for (int j = 0; j < 3; j++)
+            {
+                double p = Math.Exp(s[j] - max) / sum;
+                row[0] += p * vv[j * 2];
+                row[1] += p * vv[(j * 2) + 1];
+            }
+
+            row[2] = qv[i * 2];
+            row[3] = qv[(i * 2) + 1];
+            double mean = row.Average(), variance = row.Select(x => (x - mean) * (x - mean)).Average();
+            for (int c = 0; c < 4; c++)
+            {
+                expected[(i * 4) + c] = (float)((row[c] - mean) / Math.Sqrt(variance + 1e-5));
+            }
+        }
+
+        Reference.AssertClose(expected, actual, 1e-4f);
+    }
+
+    [Fact]
+    public void SliceAndReduceSumMatchHandComputation()
+    {
+        var g = new GraphBuilder();
+        string x = g.Input("x", OnnxElementType.Float, 2, 3);
+        g.Output("y", g.ReduceSum(g.Slice(x, [1], [3], [1]), [1], keepDims: false), OnnxElementType.Float, 2);
+        float[] actual = OrtRunner.Run(new OnnxModelBuilder(g).ToBytes(), ("x", new float[] { 1, 2, 3, 4, 5, 6 }, [2, 3]))["y"];
+        Assert.Equal([5f, 11f], actual);
+    }
+}

@@ -33,6 +33,9 @@ public sealed record UNetSpec
     /// <summary>Precision of weights and float inputs/outputs.</summary>
     public TensorPrecision Precision { get; init; } = TensorPrecision.Float32;
 
+    /// <summary>Batch size when fixed in the graph (some exports fix it to 1 or 2); null declares it dynamic.</summary>
+    public int? BatchSize { get; init; }
+
     /// <summary>Tokens per identity (K) when the graph takes identity inputs; null for a plain UNet.</summary>
     public int? IdentityTokens { get; init; }
 }
@@ -103,15 +106,16 @@ public static class UNetModel
 
         TensorPrecision p = spec.Precision;
         var g = new GraphBuilder("unet");
-        string x = ModelIo.FloatInput(g, "sample", p, "batch", c, "height", "width");
+        OnnxDim batch = spec.BatchSize is { } fixedBatch ? fixedBatch : "batch";
+        string x = ModelIo.FloatInput(g, "sample", p, batch, c, "height", "width");
         string t = spec.Timestep switch
         {
-            TimestepForm.Int64Batch => g.Cast(g.Input("timestep", OnnxElementType.Int64, "batch"), OnnxElementType.Float),
-            TimestepForm.FloatBatch => ModelIo.FloatInput(g, "timestep", p, "batch"),
+            TimestepForm.Int64Batch => g.Cast(g.Input("timestep", OnnxElementType.Int64, batch), OnnxElementType.Float),
+            TimestepForm.FloatBatch => ModelIo.FloatInput(g, "timestep", p, batch),
             _ => ModelIo.FloatInput(g, "timestep", p),
         };
         OnnxDim tokens = spec.ContextTokens is { } fixedTokens ? fixedTokens : "sequence";
-        string ehs = ModelIo.FloatInput(g, "encoder_hidden_states", p, "batch", tokens, d);
+        string ehs = ModelIo.FloatInput(g, "encoder_hidden_states", p, batch, tokens, d);
 
         // (1 + 0.1·t/1000) as [B or 1, 1, 1, 1].
         string timeScale = g.Add(g.FloatScalar(1f), g.Mul(g.Reshape(t, -1, 1, 1, 1), g.FloatScalar(1e-4f)));
@@ -121,16 +125,16 @@ public static class UNetModel
 
         if (spec.IdentityTokens is { } k)
         {
-            string tok = ModelIo.FloatInput(g, "identity_tokens", p, "batch", "identities", k, d);
-            string masks = ModelIo.FloatInput(g, "identity_masks", p, "batch", "identities", "height", "width");
-            string scales = ModelIo.FloatInput(g, "identity_scales", p, "batch", "identities");
+            string tok = ModelIo.FloatInput(g, "identity_tokens", p, batch, "identities", k, d);
+            string masks = ModelIo.FloatInput(g, "identity_masks", p, batch, "identities", "height", "width");
+            string scales = ModelIo.FloatInput(g, "identity_scales", p, batch, "identities");
             string perIdentity = g.MatMul(g.ReduceMean(tok, [2], keepDims: false), ModelIo.Weight(g, "identity_proj", [d, c], weights.IdentityProjection, p)); // [B, N, C]
             string scaled = g.Mul(perIdentity, g.Unsqueeze(scales, 2));
             string routed = g.MatMul(g.Transpose(scaled, 0, 2, 1), g.Reshape(masks, 0, 0, -1)); // [B, C, h·w]
             result = g.Add(result, g.ReshapeTo(routed, g.Shape(x)));
         }
 
-        ModelIo.FloatOutput(g, "out_sample", result, p, "batch", c, "height", "width");
+        ModelIo.FloatOutput(g, "out_sample", result, p, batch, c, "height", "width");
         return ModelIo.Model(g, "UNet");
     }
 }

@@ -78,7 +78,7 @@ public static class VaeModels
         var g = new GraphBuilder("vae_decoder");
         string z = ModelIo.FloatInput(g, "latent_sample", spec.Precision, "batch", c, "latent_height", "latent_width");
         string rgb = g.Tanh(g.Conv(z, ModelIo.Weight(g, "decoder.weight", [3, c, 1, 1], weights.Decoder, spec.Precision), ModelIo.Weight(g, "decoder.bias", [3], weights.DecoderBias, spec.Precision), 1));
-        string scales = g.Initializer(OnnxTensor.FromFloats(g.UniqueName("scales"), [4], [1f, 1f, f, f]));
+        string scales = g.Initializer(OnnxTensor.FromFloats(g.UniqueName("scales"), [4], [1f, 1f, f, f]), keepInline: true);
         string up = g.Op("Resize", [rgb, string.Empty, scales],
             OnnxAttribute.String("mode", "nearest"),
             OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"),

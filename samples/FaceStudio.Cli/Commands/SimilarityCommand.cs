@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using FaceStudio.Core.Identity;
+using FaceStudio.Imaging;
+using FaceStudio.Onnx.Identity;
+
+namespace FaceStudio.Cli.Commands;
+
+/// <summary>
+/// <c>facestudio similarity --face PHOTOS... --image GENERATED</c>: the paper's identity metric, ArcFace cosine similarity
+/// between the identity and each face of a generated image.
+/// </summary>
+internal static class SimilarityCommand
+{
+    public static Command Create()
+    {
+        var face = new Option<string[]>("--face")
+        {
+            Description = "Reference photos of the person, or one identity JSON written by 'embed'.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var image = new Option<string>("--image") { Description = "The generated image to score.", Required = true };
+        var detector = IdentityModelOptions.Detector();
+        var embedder = IdentityModelOptions.Embedder();
+        var command = new Command("similarity",
+            "Print the ArcFace cosine similarity between an identity and each face found in a generated image, one line per face.")
+        {
+            face, image, detector, embedder,
+        };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(
+            parseResult.GetValue(face)!, parseResult.GetValue(image)!, parseResult.GetValue(detector), parseResult.GetValue(embedder), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] references, string imagePath, string? detectorPath, string? embedderPath, CancellationToken cancellationToken)
+    {
+        using var detector = ScrfdFaceDetector.Open(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
+        using var embedder = ArcFaceEmbedder.Open(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
+        var identity = references.Length == 1 && references[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+            ? IdentityEmbeddingFile.Load(references[0])
+            : await EmbedCommand.EncodeAsync(references, FaceSelection.Largest, 64f, detector, embedder, cancellationToken).ConfigureAwait(false);
+
+        var generated = new SkiaImageCodec().Decode(imagePath, cancellationToken: cancellationToken);
+        var scores = await new IdentitySimilarity(detector, embedder).ScoreAsync(identity, generated, cancellationToken).ConfigureAwait(false);
+        if (scores.Count == 0)
+        {
+            throw new FaceNotFoundException(imagePath, $"Image '{imagePath}': expected at least one face to score, but the detector found none.");
+        }
+
+        for (int i = 0; i < scores.Count; i++)
+        {
+            var b = scores[i].Face.Box;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"#{i} similarity {scores[i].Similarity:F4} box {b.X1:F1},{b.Y1:F1},{b.X2:F1},{b.Y2:F1} score {scores[i].Face.Score:F3}"));
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceStudio.Onnx.Contracts;
+
+/// <summary>Cancellation for ONNX Runtime runs: a token sets <see cref="RunOptions.Terminate"/>.</summary>
+internal static class OrtRun
+{
+    private static readonly Action<object?> TerminateCallback = static state => ((RunOptions)state!).Terminate = true;
+
+    /// <summary>Sets <paramref name="options"/>.Terminate when <paramref name="token"/> fires; dispose after the run.</summary>
+    public static CancellationTokenRegistration Register(RunOptions options, CancellationToken token) =>
+        token.CanBeCanceled ? token.UnsafeRegister(TerminateCallback, options) : default;
+
+    /// <summary>Turns a terminated run into <see cref="OperationCanceledException"/> and re-arms the options.</summary>
+    public static Exception Translate(OnnxRuntimeException ex, RunOptions options, CancellationToken token, string component)
+    {
+        if (token.IsCancellationRequested)
+        {
+            options.Terminate = false;
+            return new OperationCanceledException($"{component} run was cancelled.", ex, token);
+        }
+
+        return new Core.Errors.FaceStudioException($"{component} run failed in ONNX Runtime: {ex.Message}", ex);
+    }
+}

@@ -1,0 +1,63 @@
+using FaceStudio.Core.Errors;
+using FaceStudio.Onnx.Sessions;
+
+namespace FaceStudio.Onnx.Denoising;
+
+/// <summary>Where the denoiser keeps its bound tensors between steps.</summary>
+public enum DenoiserBufferLocation
+{
+    /// <summary>Pinned host buffers bound once (CPU provider, or any provider with host copies per run).</summary>
+    Host,
+
+    /// <summary>CUDA device buffers bound once; conditioning copied once per generation.</summary>
+    Cuda,
+}
+
+/// <summary>How <see cref="OnnxDenoiser"/> binds its tensors.</summary>
+public sealed record OnnxDenoiserOptions
+{
+    /// <summary>Buffer location.</summary>
+    public DenoiserBufferLocation Location { get; init; } = DenoiserBufferLocation.Host;
+
+    /// <summary>CUDA device ordinal for <see cref="DenoiserBufferLocation.Cuda"/>.</summary>
+    public int DeviceId { get; init; }
+
+    /// <summary>
+    /// The session was created with CUDA graphs enabled: every step then uses the same device addresses and
+    /// shapes (one latent shape per loaded session).
+    /// </summary>
+    public bool CudaGraph { get; init; }
+
+    /// <summary>
+    /// Tests only: run the device-buffer path (allocator-owned buffers, copies through the copier graphs) with
+    /// CPU memory, so its bookkeeping is checked on machines without a GPU.
+    /// </summary>
+    internal bool SimulateDeviceOnCpu { get; init; }
+
+    /// <summary>Derives the binding from the options the session was created with.</summary>
+    public static OnnxDenoiserOptions From(OnnxSessionOptions session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        bool cuda = session.Provider is ExecutionProviderKind.Cuda or ExecutionProviderKind.TensorRt;
+        return new OnnxDenoiserOptions
+        {
+            Location = cuda ? DenoiserBufferLocation.Cuda : DenoiserBufferLocation.Host,
+            DeviceId = session.DeviceId,
+            CudaGraph = cuda && session.Cuda.EnableCudaGraph,
+        };
+    }
+
+    /// <summary>Checks ranges.</summary>
+    public void Validate()
+    {
+        if (DeviceId < 0)
+        {
+            throw new FaceStudioValidationException(nameof(DeviceId), $"DeviceId must be 0 or more; got {DeviceId}.");
+        }
+
+        if (CudaGraph && Location != DenoiserBufferLocation.Cuda)
+        {
+            throw new FaceStudioValidationException(nameof(CudaGraph), "CudaGraph needs Location = Cuda; got Host.");
+        }
+    }
+}

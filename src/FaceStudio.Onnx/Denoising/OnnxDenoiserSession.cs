@@ -1,0 +1,287 @@
+using FaceStudio.Core.Denoising;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Contracts;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FaceStudio.Onnx.Denoising;
+
+/// <summary>
+/// One generation's bindings. Every tensor is allocated and bound once; a step writes the sample and timestep
+/// into the bound buffers, runs, and reads the bound output, so the CPU path allocates nothing per step.
+/// The batch is one run (classifier-free guidance rows together) unless the graph fixes a smaller batch.
+/// </summary>
+internal sealed class OnnxDenoiserSession : IDenoiserSession
+{
+    private readonly LatentShape _shape;
+    private readonly Chunk[] _chunks;
+    private readonly RunOptions _runOptions = new();
+    private readonly OrtMemoryInfo? _deviceMemory;
+    private readonly OrtAllocator? _deviceAllocator;
+    private readonly CudaTensorCopier? _copier;
+    private bool _disposed;
+
+    public OnnxDenoiserSession(OnnxDenoiser owner, DenoiserConditioning conditioning, LatentShape shape)
+    {
+        _shape = shape;
+        DenoiserCapabilities caps = owner.Capabilities;
+        Validate(caps, conditioning, shape);
+        int chunkBatch = caps.FixedBatchSize ?? shape.Batch;
+        int chunkCount = shape.Batch / chunkBatch;
+        IdentityConditioning? identity = caps.SupportsIdentityRegions ? conditioning.Identity ?? Neutral(owner, shape) : null;
+        try
+        {
+            if (owner.Options.SimulateDeviceOnCpu)
+            {
+                _deviceAllocator = OrtAllocator.DefaultInstance;
+                _copier = new CudaTensorCopier(0, cpu: true);
+            }
+            else if (owner.Options.Location == DenoiserBufferLocation.Cuda)
+            {
+                _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, owner.Options.DeviceId, OrtMemType.Default);
+                _deviceAllocator = new OrtAllocator(owner.Session, _deviceMemory);
+                _copier = new CudaTensorCopier(owner.Options.DeviceId);
+            }
+
+            _chunks = new Chunk[chunkCount];
+            for (int i = 0; i < chunkCount; i++)
+            {
+                _chunks[i] = new Chunk(this, owner, conditioning.EncoderHiddenStates, identity, shape, i * chunkBatch, chunkBatch);
+            }
+        }
+        catch
+        {
+            DisposeResources();
+            throw;
+        }
+    }
+
+    public void Predict(ReadOnlySpan<float> sample, float timestep, Span<float> prediction, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (sample.Length != _shape.Length || prediction.Length != _shape.Length)
+        {
+            throw new FaceStudioValidationException(nameof(sample), $"Sample and prediction must hold {_shape.Length} values ({_shape}); got {sample.Length} and {prediction.Length}.");
+        }
+
+        if (!float.IsFinite(timestep))
+        {
+            throw new FaceStudioValidationException(nameof(timestep), $"Timestep must be finite; got {timestep}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        using CancellationTokenRegistration registration = OrtRun.Register(_runOptions, cancellationToken);
+        int chunkLength = sample.Length / _chunks.Length;
+        try
+        {
+            for (int i = 0; i < _chunks.Length; i++)
+            {
+                _chunks[i].Run(sample.Slice(i * chunkLength, chunkLength), timestep, prediction.Slice(i * chunkLength, chunkLength), _runOptions);
+            }
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtRun.Translate(ex, _runOptions, cancellationToken, "UNet");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            DisposeResources();
+        }
+    }
+
+    private void DisposeResources()
+    {
+        if (_chunks is not null)
+        {
+            foreach (Chunk? chunk in _chunks)
+            {
+                chunk?.Dispose();
+            }
+        }
+
+        _copier?.Dispose();
+        if (_deviceMemory is not null)
+        {
+            // Only the CUDA allocator is ours; the default CPU allocator is shared.
+            _deviceAllocator?.Dispose();
+        }
+
+        _deviceMemory?.Dispose();
+        _runOptions.Dispose();
+    }
+
+    private static void Validate(DenoiserCapabilities caps, DenoiserConditioning conditioning, LatentShape shape)
+    {
+        if (shape.Batch <= 0 || shape.Height <= 0 || shape.Width <= 0 || shape.Channels != caps.LatentChannels)
+        {
+            throw new FaceStudioValidationException(nameof(shape), $"Latent shape must be [B > 0, {caps.LatentChannels}, h > 0, w > 0]; got {shape}.");
+        }
+
+        if (caps.FixedBatchSize is { } fixedBatch && shape.Batch % fixedBatch != 0)
+        {
+            throw new FaceStudioValidationException(nameof(shape), $"The UNet fixes its batch to {fixedBatch}; the latent batch must be a multiple of it; got {shape.Batch}.");
+        }
+
+        FloatTensor ehs = conditioning.EncoderHiddenStates ?? throw new FaceStudioValidationException(nameof(conditioning), "EncoderHiddenStates is required.");
+        if (ehs.Rank != 3 || ehs.Dim(0) != shape.Batch || ehs.Dim(2) != caps.ContextDim || (caps.MaxContextTokens is { } t && ehs.Dim(1) != t))
+        {
+            string tokens = caps.MaxContextTokens?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "T";
+            throw new FaceStudioValidationException("EncoderHiddenStates", $"encoder_hidden_states must be [{shape.Batch}, {tokens}, {caps.ContextDim}]; got {ehs}.");
+        }
+
+        if (conditioning.Identity is { } id)
+        {
+            if (!caps.SupportsIdentityRegions)
+            {
+                throw new FaceStudioValidationException("Identity", "This UNet has no identity inputs (identity_tokens, identity_masks, identity_scales); use the composed region path instead of passing Identity.");
+            }
+
+            int n = id.Tokens.Rank == 4 ? id.Tokens.Dim(1) : -1;
+            bool tokensOk = id.Tokens.Rank == 4 && id.Tokens.Dim(0) == shape.Batch && id.Tokens.Dim(3) == caps.ContextDim && (caps.IdentityTokensPerIdentity is not { } fixedK || id.Tokens.Dim(2) == fixedK);
+            bool masksOk = id.Masks.Rank == 4 && id.Masks.Dim(0) == shape.Batch && id.Masks.Dim(1) == n && id.Masks.Dim(2) == shape.Height && id.Masks.Dim(3) == shape.Width;
+            bool scalesOk = id.Scales.Rank == 2 && id.Scales.Dim(0) == shape.Batch && id.Scales.Dim(1) == n;
+            if (!tokensOk || !masksOk || !scalesOk)
+            {
+                string k = caps.IdentityTokensPerIdentity?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "K";
+                throw new FaceStudioValidationException("Identity",
+                    $"Identity inputs must be tokens [{shape.Batch}, N, {k}, {caps.ContextDim}], masks [{shape.Batch}, N, {shape.Height}, {shape.Width}], scales [{shape.Batch}, N]; got {id.Tokens}, {id.Masks}, {id.Scales}.");
+            }
+        }
+    }
+
+    // No identities on an identity-aware UNet: one identity with zero scale and empty mask contributes nothing.
+    private static IdentityConditioning Neutral(OnnxDenoiser owner, LatentShape shape)
+    {
+        int k = owner.Capabilities.IdentityTokensPerIdentity ?? 1;
+        int n = GraphContract.FixedDim(owner.IdentityTokens!, 1) ?? 1;
+        return new IdentityConditioning(
+            new FloatTensor(shape.Batch, n, k, owner.Capabilities.ContextDim),
+            new FloatTensor(shape.Batch, n, shape.Height, shape.Width),
+            new FloatTensor(shape.Batch, n));
+    }
+
+    /// <summary>The bindings for a contiguous run of batch rows.</summary>
+    private sealed class Chunk : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly OrtIoBinding _binding;
+        private readonly HostTensor _sample;
+        private readonly HostTensor _timestep;
+        private readonly HostTensor _output;
+        private readonly List<HostTensor> _conditioning = [];
+        private readonly List<OrtValue> _device = [];
+        private readonly Action[] _toDevice = [];
+        private readonly Action? _toHost;
+
+        public Chunk(OnnxDenoiserSession parent, OnnxDenoiser owner, FloatTensor ehs, IdentityConditioning? identity, LatentShape shape, int row, int rows)
+        {
+            _session = owner.Session;
+            _binding = owner.Session.CreateIoBinding();
+            long[] latent = [rows, shape.Channels, shape.Height, shape.Width];
+            _sample = new HostTensor(owner.Sample.ElementDataType, latent);
+            long[] timestepShape = owner.Timestep.Dimensions.Length == 0 ? [] : [GraphContract.FixedDim(owner.Timestep, 0) ?? rows];
+            _timestep = new HostTensor(owner.Timestep.ElementDataType, timestepShape);
+            _output = new HostTensor(owner.Output.ElementDataType, latent);
+
+            var inputs = new List<(string Name, HostTensor Host)>
+            {
+                ("sample", _sample),
+                ("timestep", _timestep),
+                ("encoder_hidden_states", Slice(owner.Context, ehs, row, rows)),
+            };
+            if (identity is not null)
+            {
+                inputs.Add(("identity_tokens", Slice(owner.IdentityTokens!, identity.Tokens, row, rows)));
+                inputs.Add(("identity_masks", Slice(owner.IdentityMasks!, identity.Masks, row, rows)));
+                inputs.Add(("identity_scales", Slice(owner.IdentityScales!, identity.Scales, row, rows)));
+            }
+
+            if (parent._deviceAllocator is null)
+            {
+                foreach ((string name, HostTensor host) in inputs)
+                {
+                    _binding.BindInput(name, host.Value);
+                }
+
+                _binding.BindOutput("out_sample", _output.Value);
+                return;
+            }
+
+            // Device path: every bound tensor lives on the GPU at a fixed address (what CUDA graphs need);
+            // conditioning is copied once here, sample and timestep before each step, the output after it.
+            CudaTensorCopier copier = parent._copier!;
+            var toDevice = new List<Action>();
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                (string name, HostTensor host) = inputs[i];
+                OrtValue device = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, host.ElementType, host.Shape);
+                _device.Add(device);
+                _binding.BindInput(name, device);
+                Action copy = copier.Prepare(host.Value, device, host.ElementType, host.Shape.Length);
+                if (i < 2)
+                {
+                    toDevice.Add(copy);
+                }
+                else
+                {
+                    copy();
+                }
+            }
+
+            OrtValue deviceOutput = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, _output.ElementType, _output.Shape);
+            _device.Add(deviceOutput);
+            _binding.BindOutput("out_sample", deviceOutput);
+            _toDevice = [.. toDevice];
+            _toHost = copier.Prepare(deviceOutput, _output.Value, _output.ElementType, _output.Shape.Length);
+        }
+
+        public void Run(ReadOnlySpan<float> sample, float timestep, Span<float> prediction, RunOptions options)
+        {
+            _sample.WriteFloats(sample);
+            _timestep.Fill(timestep);
+            foreach (Action copy in _toDevice)
+            {
+                copy();
+            }
+
+            _session.RunWithBinding(options, _binding);
+            _toHost?.Invoke();
+
+            _output.ReadFloats(prediction);
+        }
+
+        public void Dispose()
+        {
+            _binding.Dispose();
+            foreach (OrtValue value in _device)
+            {
+                value.Dispose();
+            }
+
+            foreach (HostTensor host in _conditioning)
+            {
+                host.Dispose();
+            }
+
+            _sample.Dispose();
+            _timestep.Dispose();
+            _output.Dispose();
+        }
+
+        private HostTensor Slice(NodeMetadata declared, FloatTensor tensor, int row, int rows)
+        {
+            int[] shape = tensor.ShapeArray();
+            int rowLength = tensor.Length / shape[0];
+            shape[0] = rows;
+            var host = new HostTensor(declared.ElementDataType, shape.Select(d => (long)d).ToArray());
+            _conditioning.Add(host);
+            host.WriteFloats(tensor.Span.Slice(row * rowLength, rows * rowLength));
+            return host;
+        }
+    }
+}

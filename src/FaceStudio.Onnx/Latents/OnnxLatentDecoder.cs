@@ -1,0 +1,112 @@
+using System.Numerics.Tensors;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Latents;
+using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Contracts;
+using FaceStudio.Onnx.Sessions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace FaceStudio.Onnx.Latents;
+
+/// <summary>
+/// VAE decoder over ONNX Runtime. Contract: <c>latent_sample</c> float32/float16 [B, C, h, w] (unscaled latents)
+/// → <c>sample</c> float32/float16 [B, 3, f·h, f·w] in [-1, 1]. Divides by the scaling factor before running.
+/// Thread-safe.
+/// </summary>
+public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
+{
+    private const string Expected = "input 'latent_sample' float32|float16 [batch, C, h, w]; output 'sample' float32|float16 [batch, 3, H, W]";
+    private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
+
+    private readonly InferenceSession _session;
+    private readonly bool _ownsSession;
+    private readonly TensorElementType _inputType;
+
+    /// <summary>Wraps a loaded session, checking its contract.</summary>
+    public OnnxLatentDecoder(InferenceSession session, VaeOptions? options = null, bool ownsSession = false, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        options ??= new VaeOptions();
+        options.Validate();
+        _session = session;
+        _ownsSession = ownsSession;
+        var contract = new GraphContract(session, "VAE decoder", source);
+        NodeMetadata input = contract.RequireInput("latent_sample", Expected, FloatTypes, 4);
+        NodeMetadata output = contract.RequireOutput("sample", Expected, FloatTypes, 4);
+        if (GraphContract.FixedDim(output, 1) is { } channels && channels != 3)
+        {
+            throw contract.Mismatch($"'sample' has {channels} channels", Expected);
+        }
+
+        if (contract.InputNames.Count() != 1)
+        {
+            throw contract.Mismatch("the graph has more inputs than 'latent_sample'", Expected);
+        }
+
+        _inputType = input.ElementDataType;
+        LatentChannels = GraphContract.FixedDim(input, 1) ?? 4;
+        ScalingFactor = options.ScalingFactor;
+        DownscaleFactor = options.DownscaleFactor;
+    }
+
+    /// <inheritdoc />
+    public int LatentChannels { get; }
+
+    /// <inheritdoc />
+    public int DownscaleFactor { get; }
+
+    /// <inheritdoc />
+    public float ScalingFactor { get; }
+
+    /// <summary>Loads a model file.</summary>
+    public static OnnxLatentDecoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
+    {
+        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
+        try
+        {
+            return new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<FloatTensor> DecodeAsync(FloatTensor latents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(latents);
+        if (latents.Rank != 4 || latents.Dim(1) != LatentChannels)
+        {
+            throw new FaceStudioValidationException(nameof(latents), $"Latents must be [B, {LatentChannels}, h, w]; got {latents}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        using var input = new HostTensor(_inputType, latents.ShapeArray().Select(d => (long)d).ToArray());
+        float[] scaled = new float[latents.Length];
+        TensorPrimitives.Multiply(latents.Span, 1f / ScalingFactor, scaled);
+        input.WriteFloats(scaled);
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
+        try
+        {
+            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, ["latent_sample"], [input.Value], ["sample"]);
+            return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0])));
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtRun.Translate(ex, runOptions, cancellationToken, "VAE decoder");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsSession)
+        {
+            _session.Dispose();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Numerics.Tensors;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Latents;
+using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Contracts;
+using FaceStudio.Onnx.Sessions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace FaceStudio.Onnx.Latents;
+
+/// <summary>
+/// VAE encoder over ONNX Runtime. Contract: <c>sample</c> float32/float16 [B, 3, H, W] in [-1, 1] →
+/// <c>latent_sample</c> [B, C, H/f, W/f], or <c>latent_parameters</c> [B, 2C, H/f, W/f] (mean then log-variance;
+/// the mean is used). Multiplies by the scaling factor. Thread-safe.
+/// </summary>
+public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
+{
+    private const string Expected = "input 'sample' float32|float16 [batch, 3, H, W]; output 'latent_sample' float32|float16 [batch, C, h, w] or 'latent_parameters' float32|float16 [batch, 2C, h, w]";
+    private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
+
+    private readonly InferenceSession _session;
+    private readonly bool _ownsSession;
+    private readonly TensorElementType _inputType;
+    private readonly string _outputName;
+    private readonly bool _parameters;
+
+    /// <summary>Wraps a loaded session, checking its contract.</summary>
+    public OnnxLatentEncoder(InferenceSession session, VaeOptions? options = null, bool ownsSession = false, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        options ??= new VaeOptions();
+        options.Validate();
+        _session = session;
+        _ownsSession = ownsSession;
+        var contract = new GraphContract(session, "VAE encoder", source);
+        NodeMetadata input = contract.RequireInput("sample", Expected, FloatTypes, 4);
+        if (GraphContract.FixedDim(input, 1) is { } inChannels && inChannels != 3)
+        {
+            throw contract.Mismatch($"'sample' has {inChannels} channels", Expected);
+        }
+
+        _inputType = input.ElementDataType;
+        _parameters = !contract.HasOutput("latent_sample") && contract.HasOutput("latent_parameters");
+        _outputName = _parameters ? "latent_parameters" : "latent_sample";
+        NodeMetadata output = contract.RequireOutput(_outputName, Expected, FloatTypes, 4);
+        int? channels = GraphContract.FixedDim(output, 1);
+        if (_parameters && channels is { } c && c % 2 != 0)
+        {
+            throw contract.Mismatch($"'latent_parameters' has an odd channel count {c}", Expected);
+        }
+
+        LatentChannels = channels is { } n ? (_parameters ? n / 2 : n) : 4;
+        ScalingFactor = options.ScalingFactor;
+        DownscaleFactor = options.DownscaleFactor;
+    }
+
+    /// <inheritdoc />
+    public int LatentChannels { get; }
+
+    /// <inheritdoc />
+    public int DownscaleFactor { get; }
+
+    /// <inheritdoc />
+    public float ScalingFactor { get; }
+
+    /// <summary>True when the graph outputs <c>latent_parameters</c> (mean and log-variance).</summary>
+    public bool OutputsParameters => _parameters;
+
+    /// <summary>Loads a model file.</summary>
+    public static OnnxLatentEncoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
+    {
+        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
+        try
+        {
+            return new OnnxLatentEncoder(session, vae, ownsSession: true, modelPath);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<FloatTensor> EncodeAsync(FloatTensor images, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Rank != 4 || images.Dim(1) != 3 || images.Dim(2) % DownscaleFactor != 0 || images.Dim(3) % DownscaleFactor != 0)
+        {
+            throw new FaceStudioValidationException(nameof(images), $"Images must be [B, 3, H, W] with H and W multiples of {DownscaleFactor}; got {images}.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        using var input = new HostTensor(_inputType, images.ShapeArray().Select(d => (long)d).ToArray());
+        input.WriteFloats(images.Span);
+        using var runOptions = new RunOptions();
+        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
+        try
+        {
+            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, ["sample"], [input.Value], [_outputName]);
+            float[] raw = OrtValueReader.ReadFloats(results[0]);
+            int[] shape = OrtValueReader.Shape(results[0]);
+            int b = shape[0], h = shape[2], w = shape[3], c = LatentChannels;
+            int plane = c * h * w;
+            var latents = new FloatTensor(b, c, h, w);
+            for (int i = 0; i < b; i++)
+            {
+                // The mean is the first C channels of each row (all of them for latent_sample).
+                TensorPrimitives.Multiply(raw.AsSpan(i * shape[1] * h * w, plane), ScalingFactor, latents.Span.Slice(i * plane, plane));
+            }
+
+            return Task.FromResult(latents);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw OrtRun.Translate(ex, runOptions, cancellationToken, "VAE encoder");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsSession)
+        {
+            _session.Dispose();
+        }
+    }
+}

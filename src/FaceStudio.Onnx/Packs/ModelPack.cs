@@ -1,0 +1,274 @@
+using System.Globalization;
+using System.Text.Json;
+using FaceStudio.Onnx.Latents;
+
+namespace FaceStudio.Onnx.Packs;
+
+/// <summary>
+/// A model pack folder, resolved and checked: the diffusers/optimum ONNX layout (<c>text_encoder/</c>,
+/// <c>unet/</c>, <c>vae_decoder/</c>, <c>vae_encoder/</c>, <c>tokenizer/</c>) plus an optional
+/// <c>facestudio.json</c> manifest. Every path stays inside the folder; all problems are reported together.
+/// </summary>
+public sealed class ModelPack
+{
+    private static readonly Dictionary<string, string> DefaultComponents = new(StringComparer.Ordinal)
+    {
+        ["textEncoder"] = "text_encoder/model.onnx",
+        ["unet"] = "unet/model.onnx",
+        ["vaeDecoder"] = "vae_decoder/model.onnx",
+        ["vaeEncoder"] = "vae_encoder/model.onnx",
+    };
+
+    private static readonly string[] RequiredComponents = ["textEncoder", "unet", "vaeDecoder"];
+    private static readonly string[] KnownComponents = ["textEncoder", "unet", "vaeDecoder", "vaeEncoder", "faceDetector", "faceEmbedder", "imageEncoder", "projector"];
+
+    private readonly Dictionary<string, string> _components;
+
+    private ModelPack(string root, ModelPackManifest? manifest, Dictionary<string, string> components, string vocab, string merges, string? tokenizerConfig, VaeOptions vae)
+    {
+        Root = root;
+        Manifest = manifest;
+        _components = components;
+        TokenizerVocabPath = vocab;
+        TokenizerMergesPath = merges;
+        TokenizerConfigPath = tokenizerConfig;
+        Vae = vae;
+    }
+
+    /// <summary>The pack folder (full path).</summary>
+    public string Root { get; }
+
+    /// <summary>The manifest, when the pack has one.</summary>
+    public ModelPackManifest? Manifest { get; }
+
+    /// <summary>True for generated demo packs.</summary>
+    public bool IsDemo => Manifest?.Demo == true;
+
+    /// <summary>Text encoder model.</summary>
+    public string TextEncoderPath => _components["textEncoder"];
+
+    /// <summary>UNet model.</summary>
+    public string UNetPath => _components["unet"];
+
+    /// <summary>VAE decoder model.</summary>
+    public string VaeDecoderPath => _components["vaeDecoder"];
+
+    /// <summary>VAE encoder model, when present (img2img).</summary>
+    public string? VaeEncoderPath => Optional("vaeEncoder");
+
+    /// <summary>Face detector model, when the manifest names one.</summary>
+    public string? FaceDetectorPath => Optional("faceDetector");
+
+    /// <summary>Face embedder model, when the manifest names one.</summary>
+    public string? FaceEmbedderPath => Optional("faceEmbedder");
+
+    /// <summary>CLIP vision encoder model, when the manifest names one.</summary>
+    public string? ImageEncoderPath => Optional("imageEncoder");
+
+    /// <summary>Guidance projector model, when the manifest names one.</summary>
+    public string? ProjectorPath => Optional("projector");
+
+    /// <summary>Tokenizer vocabulary (vocab.json).</summary>
+    public string TokenizerVocabPath { get; }
+
+    /// <summary>Tokenizer merges (merges.txt).</summary>
+    public string TokenizerMergesPath { get; }
+
+    /// <summary>tokenizer_config.json, when present.</summary>
+    public string? TokenizerConfigPath { get; }
+
+    /// <summary>VAE settings (scaling factor from the manifest, vae_decoder/config.json, or 0.18215).</summary>
+    public VaeOptions Vae { get; }
+
+    /// <summary>
+    /// Resolves and checks the pack at <paramref name="directory"/>. Throws <see cref="ModelPackException"/>
+    /// listing every missing file, escaping path and invalid manifest value at once.
+    /// </summary>
+    public static ModelPack Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string root = Path.GetFullPath(directory);
+        if (!Directory.Exists(root))
+        {
+            throw new ModelPackException(root, [$"the folder does not exist"]);
+        }
+
+        var problems = new List<string>();
+        ModelPackManifest? manifest = ReadManifest(root, problems);
+        var components = new Dictionary<string, string>(StringComparer.Ordinal);
+        var declared = new Dictionary<string, string>(DefaultComponents, StringComparer.Ordinal);
+        foreach ((string key, string value) in manifest?.Components ?? [])
+        {
+            if (!KnownComponents.Contains(key, StringComparer.Ordinal))
+            {
+                problems.Add($"{ModelPackManifest.FileName}: unknown component '{key}' (known: {string.Join(", ", KnownComponents)})");
+                continue;
+            }
+
+            declared[key] = value;
+        }
+
+        foreach ((string key, string relative) in declared)
+        {
+            bool required = RequiredComponents.Contains(key, StringComparer.Ordinal) || manifest?.Components?.ContainsKey(key) == true;
+            string? path = Resolve(root, relative, key, problems);
+            if (path is null)
+            {
+                continue;
+            }
+
+            if (File.Exists(path))
+            {
+                components[key] = path;
+            }
+            else if (required)
+            {
+                problems.Add($"missing {key} model '{relative}'");
+            }
+        }
+
+        string? vocab = RequireFile(root, manifest?.Tokenizer?.Vocab ?? "tokenizer/vocab.json", "tokenizer vocabulary", problems);
+        string? merges = RequireFile(root, manifest?.Tokenizer?.Merges ?? "tokenizer/merges.txt", "tokenizer merges", problems);
+        string? tokenizerConfig = Resolve(root, manifest?.Tokenizer?.Config ?? "tokenizer/tokenizer_config.json", "tokenizer config", problems);
+        if (manifest?.Tokenizer?.Config is { } configName && tokenizerConfig is not null && !File.Exists(tokenizerConfig))
+        {
+            problems.Add($"missing tokenizer config '{configName}'");
+        }
+
+        VaeOptions vae = ReadVaeOptions(root, manifest, problems);
+        if (manifest?.Options?.IdentityTokens is { } k && k <= 0)
+        {
+            problems.Add($"{ModelPackManifest.FileName}: options.identityTokens must be positive; got {k}");
+        }
+
+        if (manifest?.Options?.Guidance is { } guidance && guidance is not ("facestudio" or "ip-adapter-faceid"))
+        {
+            problems.Add($"{ModelPackManifest.FileName}: options.guidance must be 'facestudio' or 'ip-adapter-faceid'; got '{guidance}'");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ModelPackException(root, problems);
+        }
+
+        return new ModelPack(root, manifest, components, vocab!, merges!, tokenizerConfig is not null && File.Exists(tokenizerConfig) ? tokenizerConfig : null, vae);
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="relative"/> inside <paramref name="root"/>; records a problem and returns null
+    /// for absolute paths, paths that leave the folder, and links whose target leaves it.
+    /// </summary>
+    internal static string? Resolve(string root, string relative, string what, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(relative) || relative.IndexOf('\0', StringComparison.Ordinal) >= 0)
+        {
+            problems.Add($"{what}: empty or invalid path '{relative}'");
+            return null;
+        }
+
+        if (Path.IsPathRooted(relative) || relative.Contains(':', StringComparison.Ordinal) || relative.StartsWith('\\') || relative.StartsWith('/'))
+        {
+            problems.Add($"{what}: path '{relative}' must be relative to the pack folder");
+            return null;
+        }
+
+        string rootWithSeparator = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
+        string full = Path.GetFullPath(Path.Combine(root, relative.Replace('\\', '/')));
+        if (!full.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+        {
+            problems.Add($"{what}: path '{relative}' leaves the pack folder");
+            return null;
+        }
+
+        // A link inside the pack must not point outside it either.
+        try
+        {
+            FileSystemInfo? target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) : null;
+            if (target is not null && !Path.GetFullPath(target.FullName).StartsWith(rootWithSeparator, StringComparison.Ordinal))
+            {
+                problems.Add($"{what}: '{relative}' is a link to '{target.FullName}', outside the pack folder");
+                return null;
+            }
+        }
+        catch (IOException ex)
+        {
+            problems.Add($"{what}: '{relative}' cannot be resolved ({ex.Message})");
+            return null;
+        }
+
+        return full;
+    }
+
+    private string? Optional(string key) => _components.TryGetValue(key, out string? path) ? path : null;
+
+    private static string? RequireFile(string root, string relative, string what, List<string> problems)
+    {
+        string? path = Resolve(root, relative, what, problems);
+        if (path is not null && !File.Exists(path))
+        {
+            problems.Add($"missing {what} '{relative}'");
+            return null;
+        }
+
+        return path;
+    }
+
+    private static ModelPackManifest? ReadManifest(string root, List<string> problems)
+    {
+        string path = Path.Combine(root, ModelPackManifest.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            ModelPackManifest? manifest = JsonSerializer.Deserialize<ModelPackManifest>(File.ReadAllText(path), new JsonSerializerOptions { AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip });
+            if (manifest is null)
+            {
+                problems.Add($"{ModelPackManifest.FileName}: the file is empty (null)");
+            }
+            else if (manifest.FormatVersion != 1)
+            {
+                problems.Add($"{ModelPackManifest.FileName}: formatVersion must be 1; got {manifest.FormatVersion.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            return manifest;
+        }
+        catch (JsonException ex)
+        {
+            problems.Add($"{ModelPackManifest.FileName}: invalid JSON ({ex.Message})");
+            return null;
+        }
+    }
+
+    private static VaeOptions ReadVaeOptions(string root, ModelPackManifest? manifest, List<string> problems)
+    {
+        float? scaling = manifest?.Options?.VaeScalingFactor;
+        string configPath = Path.Combine(root, "vae_decoder", "config.json");
+        if (scaling is null && File.Exists(configPath))
+        {
+            try
+            {
+                using JsonDocument config = JsonDocument.Parse(File.ReadAllText(configPath));
+                if (config.RootElement.ValueKind == JsonValueKind.Object && config.RootElement.TryGetProperty("scaling_factor", out JsonElement value) && value.ValueKind == JsonValueKind.Number)
+                {
+                    scaling = value.GetSingle();
+                }
+            }
+            catch (JsonException ex)
+            {
+                problems.Add($"vae_decoder/config.json: invalid JSON ({ex.Message})");
+            }
+        }
+
+        var options = new VaeOptions { ScalingFactor = scaling ?? VaeOptions.DefaultScalingFactor };
+        if (!float.IsFinite(options.ScalingFactor) || options.ScalingFactor <= 0)
+        {
+            problems.Add($"VAE scaling factor must be a positive number; got {options.ScalingFactor.ToString(CultureInfo.InvariantCulture)}");
+            return new VaeOptions();
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using FaceStudio.Core.Denoising;
+using FaceStudio.Core.Tensors;
+using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Denoising;
+using FaceStudio.Onnx.Latents;
+using FaceStudio.Onnx.Packs;
+using FaceStudio.Onnx.Text;
+
+namespace FaceStudio.Onnx.Tests.Packs;
+
+public sealed class ModelPackTests
+{
+    private static void Manifest(TestFolder folder, object manifest) =>
+        File.WriteAllText(folder.File(ModelPackManifest.FileName), JsonSerializer.Serialize(manifest));
+
+    private static void Touch(TestFolder folder, string relative)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(folder.File(relative))!);
+        File.WriteAllText(folder.File(relative), "x");
+    }
+
+    [Fact]
+    public void AllMissingFilesAreReportedTogether()
+    {
+        using var folder = new TestFolder();
+        Touch(folder, "unet/model.onnx");
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Equal(
+            ["missing textEncoder model 'text_encoder/model.onnx'", "missing vaeDecoder model 'vae_decoder/model.onnx'", "missing tokenizer vocabulary 'tokenizer/vocab.json'", "missing tokenizer merges 'tokenizer/merges.txt'"],
+            ex.Problems);
+        Assert.Contains("4 problems", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DiffusersLayoutWithoutManifestLoadsAndOptionalPartsAreOptional()
+    {
+        using var folder = new TestFolder();
+        foreach (string f in new[] { "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx", "tokenizer/vocab.json", "tokenizer/merges.txt" })
+        {
+            Touch(folder, f);
+        }
+
+        File.WriteAllText(folder.File("vae_decoder/config.json"), """{ "scaling_factor": 0.13025 }""");
+        ModelPack pack = ModelPack.Load(folder.Path);
+        Assert.Null(pack.VaeEncoderPath);
+        Assert.Null(pack.FaceDetectorPath);
+        Assert.False(pack.IsDemo);
+        Assert.Equal(0.13025f, pack.Vae.ScalingFactor);
+        Assert.Equal(folder.File("unet/model.onnx"), pack.UNetPath);
+    }
+
+    [Theory]
+    [InlineData("../outside.onnx", "leaves the pack folder")]
+    [InlineData("unet/../../outside.onnx", "leaves the pack folder")]
+    [InlineData("/etc/passwd", "must be relative")]
+    [InlineData("C:\\models\\unet.onnx", "must be relative")]
+    [InlineData("\\\\server\\share\\unet.onnx", "must be relative")]
+    [InlineData("", "empty or invalid path")]
+    public void ManifestPathsThatEscapeAreRejected(string path, string problem)
+    {
+        using var folder = new TestFolder();
+        Manifest(folder, new { formatVersion = 1, components = new Dictionary<string, string> { ["unet"] = path } });
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.StartsWith("unet:", StringComparison.Ordinal) && p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SiblingFolderWithSamePrefixIsOutside()
+    {
+        using var folder = new TestFolder();
+        string sibling = folder.Path + "-evil";
+        Directory.CreateDirectory(sibling);
+        try
+        {
+            Manifest(folder, new { components = new Dictionary<string, string> { ["projector"] = "../" + Path.GetFileName(sibling) + "/p.onnx" } });
+            ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+            Assert.Contains(ex.Problems, p => p.Contains("leaves the pack folder", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(sibling, true);
+        }
+    }
+
+    [Fact]
+    public void LinkToAFileOutsideIsRejected()
+    {
+        using var folder = new TestFolder();
+        using var outside = new TestFolder();
+        File.WriteAllText(outside.File("secret.onnx"), "x");
+        Directory.CreateDirectory(folder.File("unet"));
+        File.CreateSymbolicLink(folder.File("unet/model.onnx"), outside.File("secret.onnx"));
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.StartsWith("unet:", StringComparison.Ordinal) && p.Contains("outside the pack folder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadManifestValuesAreReported()
+    {
+        using var folder = new TestFolder();
+        Manifest(folder, new { formatVersion = 2, components = new Dictionary<string, string> { ["lora"] = "x.onnx" }, options = new { vaeScalingFactor = -1, guidance = "other", identityTokens = 0 } });
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.Contains("formatVersion must be 1; got 2", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("unknown component 'lora'", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("scaling factor must be a positive number; got -1", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("options.guidance", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("options.identityTokens", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void InvalidJsonIsReported()
+    {
+        using var folder = new TestFolder();
+        File.WriteAllText(folder.File(ModelPackManifest.FileName), "{ not json");
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.Contains("invalid JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ManifestComponentThatIsMissingIsRequired()
+    {
+        using var folder = new TestFolder();
+        Manifest(folder, new { components = new Dictionary<string, string> { ["faceDetector"] = "identity/scrfd.onnx" } });
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains("missing faceDetector model 'identity/scrfd.onnx'", ex.Problems);
+    }
+
+    [Fact]
+    public async Task DemoPackLoadsEveryBackendAndRunsATinyGeneration()
+    {
+        using var folder = new TestFolder();
+        ModelPack pack = DemoPack.Create(folder.File("pack"), seed: 5);
+        Assert.True(pack.IsDemo);
+        Assert.NotNull(pack.FaceDetectorPath);
+        Assert.NotNull(pack.FaceEmbedderPath);
+        Assert.NotNull(pack.ImageEncoderPath);
+        Assert.NotNull(pack.ProjectorPath);
+        Assert.True(File.Exists(folder.File("pack/text_encoder/model.onnx_data")));
+
+        var loader = new ModelPackLoader();
+        using OnnxTextEncoder text = loader.LoadTextEncoder(pack, new TestTokenizer(77));
+        using OnnxDenoiser unet = loader.LoadDenoiser(pack);
+        using OnnxLatentDecoder decoder = loader.LoadVaeDecoder(pack);
+        using OnnxLatentEncoder? encoder = loader.LoadVaeEncoder(pack);
+        Assert.NotNull(encoder);
+        Assert.Equal(DemoPack.HiddenSize, text.HiddenSize);
+        Assert.Equal(DemoPack.HiddenSize, unet.Capabilities.ContextDim);
+        Assert.True(unet.Capabilities.SupportsIdentityRegions);
+        Assert.Equal(DemoPack.IdentityTokens, unet.Capabilities.IdentityTokensPerIdentity);
+
+        TextEncoding context = await text.EncodeAsync(["a portrait", ""]);
+        var shape = new LatentShape(2, 4, 8, 8);
+        using IDenoiserSession session = unet.CreateSession(new DenoiserConditioning(context.HiddenStates), shape);
+        float[] latents = Reference.Random(shape.Length, 1, 3f);
+        var eps = new float[shape.Length];
+        for (int step = 0; step < 5; step++)
+        {
+            session.Predict(latents, 999 - (step * 200), eps, CancellationToken.None);
+            for (int i = 0; i < latents.Length; i++)
+            {
+                latents[i] -= 0.1f * eps[i];
+            }
+        }
+
+        FloatTensor image = await decoder.DecodeAsync(new FloatTensor(latents[..(4 * 64)], 1, 4, 8, 8));
+        Assert.Equal([1, 3, 64, 64], image.ShapeArray());
+        Assert.All(image.Buffer, v => Assert.InRange(v, -1f, 1f));
+        FloatTensor back = await encoder!.EncodeAsync(image);
+        Assert.Equal([1, 4, 8, 8], back.ShapeArray());
+    }
+
+    [Fact]
+    public void DemoPackIsDeterministicAndCachedOnce()
+    {
+        using var folder = new TestFolder();
+        ModelPack first = DemoPack.EnsureCached(folder.Path, seed: 9);
+        DateTime written = File.GetLastWriteTimeUtc(first.UNetPath);
+        ModelPack again = DemoPack.EnsureCached(folder.Path, seed: 9);
+        Assert.Equal(first.Root, again.Root);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(again.UNetPath));
+        Assert.Empty(Directory.GetDirectories(folder.Path, "*.tmp-*"));
+
+        ModelPack other = DemoPack.Create(folder.File("copy"), seed: 9);
+        Assert.Equal(File.ReadAllBytes(first.UNetPath), File.ReadAllBytes(other.UNetPath));
+        Assert.Equal(File.ReadAllBytes(first.TextEncoderPath + "_data"), File.ReadAllBytes(other.TextEncoderPath + "_data"));
+    }
+
+    [Fact]
+    public void DemoTokenizerVocabularyIsByteLevelWithClipSpecialTokens()
+    {
+        using var folder = new TestFolder();
+        ModelPack pack = DemoPack.Create(folder.Path, seed: 1);
+        Dictionary<string, int> vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(pack.TokenizerVocabPath))!;
+        Assert.Equal(514, vocab.Count);
+        Assert.Equal(49406, vocab["<|startoftext|>"]);
+        Assert.Equal(49407, vocab["<|endoftext|>"]);
+        Assert.Equal('a', vocab["a"]);
+        Assert.Equal(256 + 'a', vocab["a</w>"]);
+        Assert.Equal(512, vocab.Values.Where(v => v < 512).Distinct().Count());
+        Assert.Equal("#version: 0.2", File.ReadAllText(pack.TokenizerMergesPath).Trim());
+        Assert.NotNull(pack.TokenizerConfigPath);
+    }
+}
