@@ -109,6 +109,109 @@ internal static class Reference
         return output;
     }
 
+    /// <summary>The cross-attention UNet formula, position by position.</summary>
+    public static float[] AttentionUNet(UNetSpec spec, AttentionUNetWeights w, float[] x, float[] timesteps, float[] ehs, int tokens, int batch, int height, int width,
+        float[]? idTokens = null, float[]? idMasks = null, float[]? idScales = null, int identities = 0)
+    {
+        int c = spec.LatentChannels, d = spec.ContextDim, a = spec.AttentionDim, hw = height * width;
+        int k = spec.IdentityTokens ?? 0;
+        var output = new float[batch * c * hw];
+        for (int b = 0; b < batch; b++)
+        {
+            double timeScale = 1 + (0.1 * timesteps[b] / 1000);
+            for (int p = 0; p < hw; p++)
+            {
+                var h = new double[c];
+                for (int ch = 0; ch < c; ch++)
+                {
+                    h[ch] = w.ConvBias[ch];
+                    for (int q = 0; q < c; q++)
+                    {
+                        h[ch] += w.Conv[(ch * c) + q] * x[(((b * c) + q) * hw) + p];
+                    }
+                }
+
+                var query = new double[a];
+                for (int j = 0; j < a; j++)
+                {
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        query[j] += h[ch] * w.Query[(ch * a) + j];
+                    }
+                }
+
+                double[] text = Attend(query, ehs, (b * tokens) * d, tokens, d, a, c, w.Key, w.Value);
+                var result = new double[c];
+                for (int ch = 0; ch < c; ch++)
+                {
+                    result[ch] = (timeScale * h[ch]) + text[ch];
+                }
+
+                for (int n = 0; n < identities; n++)
+                {
+                    double weight = idMasks![(((b * identities) + n) * hw) + p] * idScales![(b * identities) + n];
+                    double[] id = Attend(query, idTokens!, ((b * identities) + n) * k * d, k, d, a, c, w.IdentityKey, w.IdentityValue);
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        result[ch] += weight * id[ch];
+                    }
+                }
+
+                for (int ch = 0; ch < c; ch++)
+                {
+                    output[(((b * c) + ch) * hw) + p] = (float)result[ch];
+                }
+            }
+        }
+
+        return output;
+    }
+
+    // softmax_j(q·(ctx_j·Wk)/√a) · (ctx_j·Wv) over the rows ctx_0..ctx_{count-1} starting at offset.
+    private static double[] Attend(double[] query, float[] context, int offset, int count, int d, int a, int c, float[] wk, float[] wv)
+    {
+        var scores = new double[count];
+        for (int j = 0; j < count; j++)
+        {
+            for (int e = 0; e < a; e++)
+            {
+                double key = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    key += context[offset + (j * d) + i] * wk[(i * a) + e];
+                }
+
+                scores[j] += query[e] * key;
+            }
+
+            scores[j] /= Math.Sqrt(a);
+        }
+
+        double max = scores.Max(), sum = 0;
+        for (int j = 0; j < count; j++)
+        {
+            scores[j] = Math.Exp(scores[j] - max);
+            sum += scores[j];
+        }
+
+        var result = new double[c];
+        for (int j = 0; j < count; j++)
+        {
+            for (int ch = 0; ch < c; ch++)
+            {
+                double value = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    value += context[offset + (j * d) + i] * wv[(i * c) + ch];
+                }
+
+                result[ch] += scores[j] / sum * value;
+            }
+        }
+
+        return result;
+    }
+
     public static float[] VaeDecode(VaeSpec spec, VaeWeights w, float[] z, int batch, int h, int wd)
     {
         int c = spec.LatentChannels, f = spec.DownscaleFactor;

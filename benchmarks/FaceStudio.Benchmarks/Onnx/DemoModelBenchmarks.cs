@@ -48,6 +48,18 @@ public class DemoModelBenchmarks
     [Benchmark]
     public Task<FloatTensor> VaeDecode512() => _decoder!.DecodeAsync(_latents);
 
+    /// <summary>The model work of a 512×512, 25-step demo generation: 25 CFG steps (simple Euler-like update) and one decode.</summary>
+    [Benchmark]
+    public Task<FloatTensor> DemoGeneration512Steps25()
+    {
+        for (int step = 0; step < 25; step++)
+        {
+            _session!.Predict(_sample, 999 - (step * 40), _prediction, CancellationToken.None);
+        }
+
+        return _decoder!.DecodeAsync(_latents);
+    }
+
     [GlobalCleanup]
     public void Cleanup()
     {

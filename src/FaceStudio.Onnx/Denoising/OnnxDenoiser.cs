@@ -25,7 +25,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
     private static readonly TensorElementType[] TimestepTypes = [TensorElementType.Int64, TensorElementType.Int32, TensorElementType.Float, TensorElementType.Float16];
 
-    private readonly bool _ownsSession;
+    private readonly SharedSession _shared;
 
     /// <summary>Wraps a loaded session, checking its contract.</summary>
     public OnnxDenoiser(InferenceSession session, OnnxDenoiserOptions? options = null, bool ownsSession = false, string? source = null)
@@ -34,7 +34,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         Options = options ?? new OnnxDenoiserOptions();
         Options.Validate();
         Session = session;
-        _ownsSession = ownsSession;
+        _shared = new SharedSession(session, ownsSession);
         var contract = new GraphContract(session, "UNet", source);
         Sample = contract.RequireInput("sample", Expected, FloatTypes, 4);
         Timestep = contract.RequireInput("timestep", Expected, TimestepTypes, 0, 1);
@@ -135,15 +135,19 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     public IDenoiserSession CreateSession(DenoiserConditioning conditioning, LatentShape latentShape)
     {
         ArgumentNullException.ThrowIfNull(conditioning);
-        return new OnnxDenoiserSession(this, conditioning, latentShape);
+        SharedSession.Lease lease = _shared.Acquire();
+        try
+        {
+            return new OnnxDenoiserSession(this, conditioning, latentShape, lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            Session.Dispose();
-        }
-    }
+    /// <remarks>Open denoiser sessions keep the model alive; it is released when the last one is disposed.</remarks>
+    public void Dispose() => _shared.Dispose();
 }

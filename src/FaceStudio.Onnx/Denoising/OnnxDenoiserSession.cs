@@ -19,10 +19,12 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
     private readonly OrtMemoryInfo? _deviceMemory;
     private readonly OrtAllocator? _deviceAllocator;
     private readonly CudaTensorCopier? _copier;
+    private readonly SharedSession.Lease _lease;
     private bool _disposed;
 
-    public OnnxDenoiserSession(OnnxDenoiser owner, DenoiserConditioning conditioning, LatentShape shape)
+    public OnnxDenoiserSession(OnnxDenoiser owner, DenoiserConditioning conditioning, LatentShape shape, SharedSession.Lease lease)
     {
+        _lease = lease;
         _shape = shape;
         DenoiserCapabilities caps = owner.Capabilities;
         Validate(caps, conditioning, shape);
@@ -91,6 +93,7 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         {
             _disposed = true;
             DisposeResources();
+            _lease.Dispose();
         }
     }
 

@@ -19,8 +19,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     private const string Expected = "input 'latent_sample' float32|float16 [batch, C, h, w]; output 'sample' float32|float16 [batch, 3, H, W]";
     private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
 
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _shared;
     private readonly TensorElementType _inputType;
 
     /// <summary>Wraps a loaded session, checking its contract.</summary>
@@ -29,8 +28,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         ArgumentNullException.ThrowIfNull(session);
         options ??= new VaeOptions();
         options.Validate();
-        _session = session;
-        _ownsSession = ownsSession;
+        _shared = new SharedSession(session, ownsSession);
         var contract = new GraphContract(session, "VAE decoder", source);
         NodeMetadata input = contract.RequireInput("latent_sample", Expected, FloatTypes, 4);
         NodeMetadata output = contract.RequireOutput("sample", Expected, FloatTypes, 4);
@@ -84,6 +82,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedSession.Lease lease = _shared.Acquire();
         using var input = new HostTensor(_inputType, latents.ShapeArray().Select(d => (long)d).ToArray());
         float[] scaled = new float[latents.Length];
         TensorPrimitives.Multiply(latents.Span, 1f / ScalingFactor, scaled);
@@ -92,7 +91,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
         try
         {
-            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, ["latent_sample"], [input.Value], ["sample"]);
+            using IDisposableReadOnlyCollection<OrtValue> results = _shared.Session.Run(runOptions, ["latent_sample"], [input.Value], ["sample"]);
             return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0])));
         }
         catch (OnnxRuntimeException ex)
@@ -102,11 +101,6 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
+    public void Dispose() => _shared.Dispose();
 }

@@ -19,8 +19,7 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
     private const string Expected = "input 'sample' float32|float16 [batch, 3, H, W]; output 'latent_sample' float32|float16 [batch, C, h, w] or 'latent_parameters' float32|float16 [batch, 2C, h, w]";
     private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
 
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _shared;
     private readonly TensorElementType _inputType;
     private readonly string _outputName;
     private readonly bool _parameters;
@@ -31,8 +30,7 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
         ArgumentNullException.ThrowIfNull(session);
         options ??= new VaeOptions();
         options.Validate();
-        _session = session;
-        _ownsSession = ownsSession;
+        _shared = new SharedSession(session, ownsSession);
         var contract = new GraphContract(session, "VAE encoder", source);
         NodeMetadata input = contract.RequireInput("sample", Expected, FloatTypes, 4);
         if (GraphContract.FixedDim(input, 1) is { } inChannels && inChannels != 3)
@@ -92,13 +90,14 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedSession.Lease lease = _shared.Acquire();
         using var input = new HostTensor(_inputType, images.ShapeArray().Select(d => (long)d).ToArray());
         input.WriteFloats(images.Span);
         using var runOptions = new RunOptions();
         using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
         try
         {
-            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, ["sample"], [input.Value], [_outputName]);
+            using IDisposableReadOnlyCollection<OrtValue> results = _shared.Session.Run(runOptions, ["sample"], [input.Value], [_outputName]);
             float[] raw = OrtValueReader.ReadFloats(results[0]);
             int[] shape = OrtValueReader.Shape(results[0]);
             int b = shape[0], h = shape[2], w = shape[3], c = LatentChannels;
@@ -119,11 +118,6 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
+    public void Dispose() => _shared.Dispose();
 }

@@ -14,7 +14,7 @@ namespace FaceStudio.Onnx.Packs;
 public static class DemoPack
 {
     /// <summary>Bumped whenever the generated content changes, so caches regenerate.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Seed used when none is given.</summary>
     public const ulong DefaultSeed = 20231205;
@@ -47,7 +47,7 @@ public static class DemoPack
         TextEncoderModel.Build(text, TextEncoderWeights.Random(text, seed)).Save(P("text_encoder/model.onnx"), external);
 
         var unet = new UNetSpec { ContextDim = HiddenSize, ContextTokens = null, IdentityTokens = IdentityTokens };
-        UNetModel.Build(unet, UNetWeights.Random(unet, seed + 1)).Save(P("unet/model.onnx"));
+        AttentionUNetModel.Build(unet, AttentionUNetWeights.Random(unet, seed + 1)).Save(P("unet/model.onnx"));
 
         var vae = new VaeSpec();
         VaeWeights vaeWeights = VaeWeights.Random(vae, seed + 2);

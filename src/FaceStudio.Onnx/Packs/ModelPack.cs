@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Google.Protobuf;
 using FaceStudio.Onnx.Latents;
 
 namespace FaceStudio.Onnx.Packs;
@@ -120,6 +121,7 @@ public sealed class ModelPack
             if (File.Exists(path))
             {
                 components[key] = path;
+                CheckExternalData(root, relative, path, key, problems);
             }
             else if (required)
             {
@@ -197,6 +199,39 @@ public sealed class ModelPack
         }
 
         return full;
+    }
+
+    // Each external data file a graph names must exist and stay inside the pack, like every other path.
+    private static void CheckExternalData(string root, string relative, string path, string key, List<string> problems)
+    {
+        IReadOnlyList<string> locations;
+        try
+        {
+            locations = ExternalDataScanner.Locations(path);
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidDataException or IOException)
+        {
+            problems.Add($"{key} model '{relative}' is not a readable ONNX file ({ex.Message})");
+            return;
+        }
+
+        string modelFolder = Path.GetDirectoryName(relative.Replace('\\', '/')) ?? string.Empty;
+        foreach (string location in locations)
+        {
+            string what = $"{key} external data";
+            if (Path.IsPathRooted(location) || location.StartsWith('/') || location.StartsWith('\\'))
+            {
+                problems.Add($"{what}: path '{location}' in '{relative}' must be relative to the model's folder");
+                continue;
+            }
+
+            string combined = modelFolder.Length == 0 ? location : modelFolder + "/" + location;
+            string? resolved = Resolve(root, combined, what, problems);
+            if (resolved is not null && !File.Exists(resolved))
+            {
+                problems.Add($"missing {what} '{combined}' (named by '{relative}')");
+            }
+        }
     }
 
     private string? Optional(string key) => _components.TryGetValue(key, out string? path) ? path : null;

@@ -18,8 +18,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
     private static readonly TensorElementType[] IdTypes = [TensorElementType.Int32, TensorElementType.Int64];
     private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
 
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _shared;
     private readonly ITokenizer _tokenizer;
     private readonly TensorElementType _idType;
     private readonly bool _hasMask;
@@ -34,9 +33,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        _session = session;
         _tokenizer = tokenizer;
-        _ownsSession = ownsSession;
         var contract = new GraphContract(session, "Text encoder", source);
         NodeMetadata ids = contract.RequireInput("input_ids", Expected, IdTypes, 2);
         _idType = ids.ElementDataType;
@@ -71,6 +68,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
         }
 
         HiddenSize = GraphContract.FixedDim(hidden, 2) ?? throw contract.Mismatch("'last_hidden_state' has a dynamic width", Expected + " with D fixed");
+        _shared = new SharedSession(session, ownsSession);
     }
 
     /// <inheritdoc />
@@ -107,6 +105,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        using SharedSession.Lease lease = _shared.Acquire();
         int b = prompts.Count, t = _tokenizer.MaxLength;
         long[] shape = [b, t];
         using var ids = new HostTensor(_idType, shape);
@@ -130,7 +129,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
         using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
         try
         {
-            using IDisposableReadOnlyCollection<OrtValue> results = _session.Run(runOptions, inputNames, inputs, outputNames);
+            using IDisposableReadOnlyCollection<OrtValue> results = _shared.Session.Run(runOptions, inputNames, inputs, outputNames);
             var hidden = new FloatTensor(OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
             FloatTensor? pooled = _hasPooler ? new FloatTensor(OrtValueReader.ReadFloats(results[1]), OrtValueReader.Shape(results[1])) : null;
             return Task.FromResult(new TextEncoding(hidden, pooled));
@@ -142,11 +141,6 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
+    public void Dispose() => _shared.Dispose();
 }

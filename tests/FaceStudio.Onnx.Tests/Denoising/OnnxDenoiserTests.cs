@@ -219,6 +219,22 @@ public sealed class OnnxDenoiserConcurrencyTests
     }
 
     [Fact]
+    public void DisposingTheModelKeepsOpenSessionsWorkingAndRefusesNewOnes()
+    {
+        var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2 };
+        UNetWeights w = UNetWeights.Random(spec, 2);
+        var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, w).ToBytes()), ownsSession: true);
+        var shape = new LatentShape(1, 4, 2, 2);
+        float[] ehs = Reference.Random(8, 1), x = Reference.Random(shape.Length, 2);
+        using IDenoiserSession session = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(ehs, 1, 2, 4)), shape);
+        denoiser.Dispose();
+        var prediction = new float[shape.Length];
+        session.Predict(x, 10, prediction, CancellationToken.None);
+        Reference.AssertClose(Reference.UNet(spec, w, x, [10], ehs, 2, 1, 2, 2), prediction, 1e-5f);
+        Assert.Throws<ObjectDisposedException>(() => denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(ehs, 1, 2, 4)), shape));
+    }
+
+    [Fact]
     public void DisposedSessionRefusesToPredictAndDisposeIsIdempotent()
     {
         var spec = new UNetSpec { ContextDim = 4, ContextTokens = 2 };

@@ -6,6 +6,7 @@ using FaceStudio.Onnx.Denoising;
 using FaceStudio.Onnx.Latents;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Text;
+using FaceStudio.Onnx.Writer;
 
 namespace FaceStudio.Onnx.Tests.Packs;
 
@@ -17,7 +18,69 @@ public sealed class ModelPackTests
     private static void Touch(TestFolder folder, string relative)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(folder.File(relative))!);
-        File.WriteAllText(folder.File(relative), "x");
+        if (relative.EndsWith(".onnx", StringComparison.Ordinal))
+        {
+            TinyModel().Save(folder.File(relative));
+        }
+        else
+        {
+            File.WriteAllText(folder.File(relative), "x");
+        }
+    }
+
+    private static OnnxModelBuilder TinyModel()
+    {
+        var g = new GraphBuilder();
+        string x = g.Input("x", OnnxElementType.Float, 4);
+        g.Output("y", g.Mul(x, g.Initializer("w", [4], [1, 2, 3, 4])), OnnxElementType.Float, 4);
+        return new OnnxModelBuilder(g);
+    }
+
+    private static void Layout(TestFolder folder)
+    {
+        foreach (string f in new[] { "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx", "tokenizer/vocab.json", "tokenizer/merges.txt" })
+        {
+            Touch(folder, f);
+        }
+    }
+
+    [Fact]
+    public void MissingExternalDataIsReported()
+    {
+        using var folder = new TestFolder();
+        Layout(folder);
+        TinyModel().Save(folder.File("unet/model.onnx"), new ExternalDataOptions(SizeThreshold: 1));
+        Assert.Equal(folder.File("unet/model.onnx"), ModelPack.Load(folder.Path).UNetPath);
+        File.Delete(folder.File("unet/model.onnx_data"));
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Equal(["missing unet external data 'unet/model.onnx_data' (named by 'unet/model.onnx')"], ex.Problems);
+    }
+
+    [Theory]
+    [InlineData("../../secret.bin", "leaves the pack folder")]
+    [InlineData("/etc/passwd", "must be relative to the model's folder")]
+    public void ExternalDataLocationsThatEscapeAreRejected(string location, string problem)
+    {
+        using var folder = new TestFolder();
+        Layout(folder);
+        using (var stream = File.Create(folder.File("unet/model.onnx")))
+        {
+            FaceStudio.Onnx.Writer.OnnxProtoSerializer.WriteModel(stream, TinyModel(),
+                new Dictionary<string, FaceStudio.Onnx.Writer.OnnxProtoSerializer.ExternalLocation> { ["w"] = new(location, 0, 16) });
+        }
+
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.StartsWith("unet external data", StringComparison.Ordinal) && p.Contains(problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ModelFileThatIsNotOnnxIsReported()
+    {
+        using var folder = new TestFolder();
+        Layout(folder);
+        File.WriteAllBytes(folder.File("unet/model.onnx"), [0x3A, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2]);
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.StartsWith("unet model 'unet/model.onnx' is not a readable ONNX file", StringComparison.Ordinal));
     }
 
     [Fact]

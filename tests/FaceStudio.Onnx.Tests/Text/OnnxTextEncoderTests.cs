@@ -98,6 +98,16 @@ public sealed class OnnxTextEncoderTests
     }
 
     [Fact]
+    public async Task DisposedEncoderRefusesWork()
+    {
+        var spec = new TextEncoderSpec { VocabSize = 10, MaxTokens = 9, HiddenSize = 4 };
+        OnnxTextEncoder encoder = Create(spec, TextEncoderWeights.Random(spec, 1));
+        encoder.Dispose();
+        encoder.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => encoder.EncodeAsync(["x"]));
+    }
+
+    [Fact]
     public async Task CancelledTokenStopsBeforeRunning()
     {
         var spec = new TextEncoderSpec { VocabSize = 10, MaxTokens = 9, HiddenSize = 4 };
