@@ -79,6 +79,43 @@ public class SkiaImageCodecTests
         }
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png)]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    public void Grayscale_files_expand_to_equal_channels(SKEncodedImageFormat format)
+    {
+        var info = new SKImageInfo(16, 8, SKColorType.Gray8, SKAlphaType.Opaque);
+        using var bitmap = new SKBitmap(info);
+        byte[] gray = new byte[16 * 8];
+        for (int i = 0; i < gray.Length; i++)
+        {
+            gray[i] = (byte)(i * 2);
+        }
+
+        System.Runtime.InteropServices.Marshal.Copy(gray, 0, bitmap.GetPixels(), gray.Length);
+        using var data = bitmap.PeekPixels().Encode(format, 100);
+        var image = _codec.Decode(data!.ToArray(), "gray");
+        for (int i = 0; i < gray.Length; i++)
+        {
+            var (r, g, b) = TestImages.At(image, i % 16, i / 16);
+            Assert.Equal(r, g);
+            Assert.Equal(g, b);
+            Assert.InRange(r, gray[i] - (format == SKEncodedImageFormat.Png ? 0 : 3), gray[i] + (format == SKEncodedImageFormat.Png ? 0 : 3));
+        }
+    }
+
+    [Fact]
+    public void Sixteen_bit_png_is_reduced_to_eight_bits()
+    {
+        // v16 = 257 * v8 is exact in both depths; 32896 = 128 * 257.
+        ushort[] rgb = [0, 0, 0, 65535, 65535, 65535, 32896, 257 * 10, 257 * 200, 257 * 77, 0, 65535];
+        var image = _codec.Decode(TestImages.Png16(rgb, 2, 2), "deep.png");
+        Assert.Equal(((byte)0, (byte)0, (byte)0), TestImages.At(image, 0, 0));
+        Assert.Equal(((byte)255, (byte)255, (byte)255), TestImages.At(image, 1, 0));
+        Assert.Equal(((byte)128, (byte)10, (byte)200), TestImages.At(image, 0, 1));
+        Assert.Equal(((byte)77, (byte)0, (byte)255), TestImages.At(image, 1, 1));
+    }
+
     [Fact]
     public void Bmp_written_from_the_spec_decodes_exactly()
     {

@@ -173,6 +173,50 @@ internal static class TestImages
         d[2] = (byte)(v >> 16);
     }
 
+    /// <summary>A 16-bit RGB PNG written from the specification (IHDR, one zlib IDAT with filter 0 rows, IEND).</summary>
+    public static byte[] Png16(ushort[] rgb, int width, int height)
+    {
+        var raw = new MemoryStream();
+        for (int y = 0; y < height; y++)
+        {
+            raw.WriteByte(0);
+            for (int i = 0; i < width * 3; i++)
+            {
+                ushort v = rgb[(y * width * 3) + i];
+                raw.WriteByte((byte)(v >> 8));
+                raw.WriteByte((byte)v);
+            }
+        }
+
+        var compressed = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            raw.Position = 0;
+            raw.CopyTo(z);
+        }
+
+        byte[] ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 16; // bit depth
+        ihdr[9] = 2; // colour type RGB
+        var file = new List<byte> { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
+        AddChunk(file, "IHDR"u8, ihdr);
+        AddChunk(file, "IDAT"u8, compressed.ToArray());
+        AddChunk(file, "IEND"u8, []);
+        return [.. file];
+    }
+
+    private static void AddChunk(List<byte> file, ReadOnlySpan<byte> type, byte[] data)
+    {
+        byte[] chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
+        type.CopyTo(chunk.AsSpan(4));
+        data.CopyTo(chunk, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32(chunk.AsSpan(4, 4 + data.Length)));
+        file.AddRange(chunk);
+    }
+
     /// <summary>Overwrites a PNG's IHDR width and height and fixes the chunk CRC (so only the size is "wrong").</summary>
     public static byte[] PngWithHeaderSize(byte[] png, uint width, uint height)
     {

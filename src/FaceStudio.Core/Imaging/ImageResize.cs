@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Imaging;
@@ -49,12 +50,29 @@ public static class ImageResize
         int usedRows = lastRow - firstRow;
         float[] temp = ArrayPool<float>.Shared.Rent(usedRows * rowFloats);
         float[] acc = ArrayPool<float>.Shared.Rent(rowFloats);
+
+        // Wide kernels (strong shrinks: CLIP from a photo) run the horizontal pass as 8-lane dot products over the
+        // interleaved row, with each tap weight repeated for R, G and B; narrow ones stay scalar.
+        bool wide = Vector256.IsHardwareAccelerated && horizontal.MaxTaps * 3 >= WideBlock;
+        int taps3 = wide ? RoundUp(horizontal.MaxTaps * 3, WideBlock) : 0;
+        float[]? expanded = wide ? horizontal.ExpandInterleaved(taps3) : null;
+        float[]? sourceRow = wide ? ArrayPool<float>.Shared.Rent((source.Width * 3) + taps3) : null;
         try
         {
+            // The dot products may read past the row end (with zero weights): keep that padding finite.
+            sourceRow?.AsSpan(source.Width * 3, taps3).Clear();
             for (int y = 0; y < usedRows; y++)
             {
                 Span<float> row = temp.AsSpan(y * rowFloats, rowFloats);
-                HorizontalRow(source.Row(firstRow + y), row, horizontal);
+                if (wide)
+                {
+                    WidenToFloat(source.Row(firstRow + y), sourceRow!);
+                    HorizontalRowWide(sourceRow!, row, horizontal, expanded!, taps3);
+                }
+                else
+                {
+                    HorizontalRow(source.Row(firstRow + y), row, horizontal);
+                }
 
                 // Pillow stores its intermediate image as 8-bit; doing the same (clamp, round half up) keeps
                 // results equal to Pillow's (CLIP preprocessing) instead of differing where bicubic overshoots.
@@ -84,6 +102,73 @@ public static class ImageResize
         {
             ArrayPool<float>.Shared.Return(temp);
             ArrayPool<float>.Shared.Return(acc);
+            if (sourceRow is not null)
+            {
+                ArrayPool<float>.Shared.Return(sourceRow);
+            }
+        }
+    }
+
+    /// <summary>Lanes per wide step: the least common multiple of 3 channels and 8 float lanes.</summary>
+    private const int WideBlock = 24;
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static void WidenToFloat(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        ref byte s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        for (; i <= source.Length - 32; i += 32)
+        {
+            var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref s, (nuint)i));
+            var (a, b) = Vector256.Widen(lo);
+            var (c, e) = Vector256.Widen(hi);
+            Vector256.ConvertToSingle(a.AsInt32()).StoreUnsafe(ref d, (nuint)i);
+            Vector256.ConvertToSingle(b.AsInt32()).StoreUnsafe(ref d, (nuint)(i + 8));
+            Vector256.ConvertToSingle(c.AsInt32()).StoreUnsafe(ref d, (nuint)(i + 16));
+            Vector256.ConvertToSingle(e.AsInt32()).StoreUnsafe(ref d, (nuint)(i + 24));
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] = source[i];
+        }
+    }
+
+    private static void HorizontalRowWide(float[] source, Span<float> dst, Coefficients c, float[] expanded, int taps3)
+    {
+        ref float sourceRef = ref MemoryMarshal.GetArrayDataReference(source);
+        ref float weightRef = ref MemoryMarshal.GetArrayDataReference(expanded);
+        Span<float> lanes = stackalloc float[WideBlock];
+        for (int ox = 0; ox < c.Count.Length; ox++)
+        {
+            int n = RoundUp(c.Count[ox] * 3, WideBlock);
+            ref float s = ref Unsafe.Add(ref sourceRef, c.Start[ox] * 3);
+            ref float w = ref Unsafe.Add(ref weightRef, ox * taps3);
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = Vector256<float>.Zero, a2 = Vector256<float>.Zero;
+            for (int j = 0; j < n; j += WideBlock)
+            {
+                a0 += Vector256.LoadUnsafe(ref w, (nuint)j) * Vector256.LoadUnsafe(ref s, (nuint)j);
+                a1 += Vector256.LoadUnsafe(ref w, (nuint)(j + 8)) * Vector256.LoadUnsafe(ref s, (nuint)(j + 8));
+                a2 += Vector256.LoadUnsafe(ref w, (nuint)(j + 16)) * Vector256.LoadUnsafe(ref s, (nuint)(j + 16));
+            }
+
+            // Lane p of the 24 holds products of channel p % 3.
+            a0.CopyTo(lanes);
+            a1.CopyTo(lanes[8..]);
+            a2.CopyTo(lanes[16..]);
+            float r = 0, g = 0, b = 0;
+            for (int p = 0; p < WideBlock; p += 3)
+            {
+                r += lanes[p];
+                g += lanes[p + 1];
+                b += lanes[p + 2];
+            }
+
+            dst[ox * 3] = r;
+            dst[(ox * 3) + 1] = g;
+            dst[(ox * 3) + 2] = b;
         }
     }
 
@@ -167,6 +252,25 @@ public static class ImageResize
         public float[] Weights { get; }
 
         public int MaxTaps { get; }
+
+        /// <summary>Weights as [output, stride] with each tap repeated for R, G, B and zeros after the last tap.</summary>
+        public float[] ExpandInterleaved(int stride)
+        {
+            var expanded = new float[Count.Length * stride];
+            for (int i = 0; i < Count.Length; i++)
+            {
+                for (int k = 0; k < Count[i]; k++)
+                {
+                    float w = Weights[(i * MaxTaps) + k];
+                    int o = (i * stride) + (k * 3);
+                    expanded[o] = w;
+                    expanded[o + 1] = w;
+                    expanded[o + 2] = w;
+                }
+            }
+
+            return expanded;
+        }
 
         public static Coefficients Compute(int inSize, int outSize, ResizeFilter filter, bool antialias)
         {

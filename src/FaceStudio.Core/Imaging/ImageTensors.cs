@@ -20,6 +20,32 @@ public static class ImageTensors
         return tensor;
     }
 
+    /// <summary>Stacks same-sized images into a new tensor of shape [N, 3, H, W] (for example aligned faces for ArcFace).</summary>
+    public static FloatTensor ToChwBatch(IReadOnlyList<RgbImage> images, ChannelNormalization normalization)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0)
+        {
+            throw new FaceStudioValidationException(nameof(images), "A batch needs at least one image but the list is empty.");
+        }
+
+        int w = images[0].Width, h = images[0].Height;
+        var tensor = new FloatTensor(images.Count, 3, h, w);
+        int size = 3 * w * h;
+        for (int i = 0; i < images.Count; i++)
+        {
+            var image = images[i];
+            if (image.Width != w || image.Height != h)
+            {
+                throw new FaceStudioValidationException(nameof(images), $"Every image in a batch must be {w}x{h} (the first one's size) but image {i} is {image.Width}x{image.Height}.");
+            }
+
+            WriteChw(image, normalization, tensor.Span.Slice(i * size, size));
+        }
+
+        return tensor;
+    }
+
     /// <summary>
     /// Writes <paramref name="image"/> as CHW into the first <c>3 * H * W</c> floats of <paramref name="destination"/>
     /// (slice the destination to place it in a batch).

@@ -141,6 +141,27 @@ public class ImageResizeTests
     }
 
     [Fact]
+    public void Random_sizes_keep_constants_and_stay_within_the_input_range()
+    {
+        // Sizes from 1 to 60 in and out, both kernels, with and without antialiasing (covers the wide path too).
+        var random = new Random(77);
+        for (int i = 0; i < 200; i++)
+        {
+            int inW = random.Next(1, 61), inH = random.Next(1, 61), outW = random.Next(1, 61), outH = random.Next(1, 61);
+            var filter = random.Next(2) == 0 ? ResizeFilter.Bilinear : ResizeFilter.Bicubic;
+            bool antialias = random.Next(2) == 0;
+            byte level = (byte)random.Next(256);
+            var flat = ImageResize.Resize(TestPatterns.Constant(inW, inH, level, level, level), outW, outH, filter, antialias);
+            Assert.All(flat.Pixels, v => Assert.Equal(level, v));
+
+            // Bilinear weights are non-negative: outputs stay inside the input's range.
+            var image = TestPatterns.Gray(inW, inH, (x, y) => (byte)(40 + ((x * 7 + y * 13) % 150)));
+            var resized = ImageResize.Resize(image, outW, outH, ResizeFilter.Bilinear, antialias);
+            Assert.All(resized.Pixels, v => Assert.InRange(v, (byte)40, (byte)189));
+        }
+    }
+
+    [Fact]
     public void Rejects_non_positive_size()
     {
         var image = TestPatterns.Random(4, 4, 1);

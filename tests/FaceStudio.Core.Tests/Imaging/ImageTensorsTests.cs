@@ -50,6 +50,21 @@ public class ImageTensorsTests
         Assert.All(batch[..size], v => Assert.Equal(1f, v, 6));
     }
 
+    [Fact]
+    public void ToChwBatch_stacks_images_and_rejects_mixed_sizes()
+    {
+        var a = TestPatterns.Random(5, 4, 1);
+        var b = TestPatterns.Random(5, 4, 2);
+        var batch = ImageTensors.ToChwBatch([a, b], ChannelNormalization.ArcFace);
+        Assert.Equal([2, 3, 4, 5], batch.ShapeArray());
+        // Element [1, 2, 3, 4] is image b, blue channel, pixel (x=4, y=3).
+        int index = (((1 * 3) + 2) * 4 * 5) + (3 * 5) + 4;
+        Assert.Equal((TestPatterns.At(b, 4, 3).B - 127.5) / 127.5, batch.Buffer[index], 6);
+        Assert.Equal(a.Pixels, ImageTensors.FromChw(batch, ChannelNormalization.ArcFace, 0).Pixels);
+        var ex = Assert.Throws<FaceStudioValidationException>(() => ImageTensors.ToChwBatch([a, TestPatterns.Random(4, 5, 3)], ChannelNormalization.ArcFace));
+        Assert.Contains("image 1 is 4x5", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

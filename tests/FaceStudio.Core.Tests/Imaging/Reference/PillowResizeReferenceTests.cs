@@ -31,7 +31,7 @@ public class PillowResizeReferenceTests
         Assert.True(off <= expected.Length / 20, $"{off} of {expected.Length} bytes differ by one");
     }
 
-    private static RgbImage Source()
+    internal static RgbImage Source()
     {
         var image = new RgbImage(PillowResizeReference.SourceWidth, PillowResizeReference.SourceHeight);
         for (int y = 0; y < image.Height; y++)
