@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return Commands.GenerateCommand.Create();
         yield return Commands.TokenizeCommand.Create();
         yield return Commands.FacesCommand.Create();
         yield return Commands.EmbedCommand.Create();

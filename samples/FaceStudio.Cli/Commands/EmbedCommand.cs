@@ -43,8 +43,8 @@ internal static class EmbedCommand
 
     private static async Task<int> RunAsync(string[] photoPaths, string outputPath, int? faceIndex, float minimumSize, string? detectorPath, string? embedderPath, CancellationToken cancellationToken)
     {
-        using var detector = ScrfdFaceDetector.Open(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
-        using var embedder = ArcFaceEmbedder.Open(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
+        using var detector = ScrfdFaceDetector.Load(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
+        using var embedder = ArcFaceEmbedder.Load(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
         var selection = faceIndex is { } i ? FaceSelection.AtIndex(i) : FaceSelection.Largest;
         var identity = await EncodeAsync(photoPaths, selection, minimumSize, detector, embedder, cancellationToken).ConfigureAwait(false);
         IdentityEmbeddingFile.Save(identity, outputPath);

@@ -32,7 +32,7 @@ internal static class FacesCommand
     {
         var codec = new SkiaImageCodec();
         RgbImage image = codec.Decode(photoPath, cancellationToken: cancellationToken);
-        using var detector = ScrfdFaceDetector.Open(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"), new ScrfdOptions { ScoreThreshold = threshold });
+        using var detector = ScrfdFaceDetector.Load(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"), new ScrfdOptions { ScoreThreshold = threshold });
         var faces = await detector.DetectAsync(image, cancellationToken).ConfigureAwait(false);
         if (faces.Count == 0)
         {

@@ -36,8 +36,8 @@ internal static class SimilarityCommand
 
     private static async Task<int> RunAsync(string[] references, string imagePath, string? detectorPath, string? embedderPath, CancellationToken cancellationToken)
     {
-        using var detector = ScrfdFaceDetector.Open(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
-        using var embedder = ArcFaceEmbedder.Open(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
+        using var detector = ScrfdFaceDetector.Load(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
+        using var embedder = ArcFaceEmbedder.Load(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
         var identity = references.Length == 1 && references[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             ? IdentityEmbeddingFile.Load(references[0])
             : await EmbedCommand.EncodeAsync(references, FaceSelection.Largest, 64f, detector, embedder, cancellationToken).ConfigureAwait(false);

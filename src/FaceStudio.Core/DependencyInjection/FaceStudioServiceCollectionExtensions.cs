@@ -39,6 +39,20 @@ public static class FaceStudioServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Registers the default pipeline as a Microsoft.Extensions.AI <c>IImageGenerator</c> (needs an
+    /// <see cref="Imaging.IImageCodec"/> registration, e.g. <c>AddFaceStudioImaging()</c>).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.Experimental("MEAI001")]
+    public static IServiceCollection AddFaceStudioImageGenerator(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+#pragma warning disable MEAI001 // IImageGenerator is experimental; this method carries the same diagnostic.
+        services.TryAddSingleton<Microsoft.Extensions.AI.IImageGenerator>(sp => new AI.FaceStudioImageGenerator(sp.GetRequiredService<FaceStudioPipeline>(), sp.GetRequiredService<Imaging.IImageCodec>()));
+#pragma warning restore MEAI001
+        return services;
+    }
+
     private static void AddShared(IServiceCollection services) =>
         services.TryAddSingleton(sp => new FaceStudioTelemetry(sp.GetService<IMeterFactory>()));
 

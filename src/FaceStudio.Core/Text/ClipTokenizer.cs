@@ -197,11 +197,7 @@ internal static class ClipTokenizerFiles
             merges.Add(line);
         }
 
-        if (merges.Count == 0)
-        {
-            throw new TokenizerException(path, $"'{path}' holds no merges; expected one merge per line after the '#version' header.");
-        }
-
+        // A header-only file is valid: a byte-level vocabulary with no merges (the demo pack's tiny tokenizer).
         return merges;
     }
 

@@ -69,11 +69,12 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
 
     /// <summary>Loads a projector model file.</summary>
     /// <param name="modelPath">The ONNX file.</param>
-    /// <param name="options">Session options (execution providers); ONNX Runtime's defaults (CPU) when null.</param>
+    /// <param name="options">Session options (execution provider, threads); CPU defaults when null.</param>
+    /// <param name="factory">Creates the session; the shared <see cref="Sessions.SessionFactory"/> when null.</param>
     /// <exception cref="ModelContractException">The file is missing, unreadable or breaks the projector contract.</exception>
-    public static OnnxGuidanceProjector Load(string modelPath, SessionOptions? options = null)
+    public static OnnxGuidanceProjector Load(string modelPath, Sessions.OnnxSessionOptions? options = null, Sessions.ISessionFactory? factory = null)
     {
-        InferenceSession session = Identity.IdentitySessions.Open(modelPath, options, "Guidance projector");
+        InferenceSession session = Identity.IdentitySessions.Open(modelPath, options, factory, "Guidance projector");
         try
         {
             return new OnnxGuidanceProjector(session, ownsSession: true);

@@ -85,10 +85,10 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
         _normalization = new ChannelNormalization(1f, (options.InputMean, options.InputMean, options.InputMean), (options.InputStd, options.InputStd, options.InputStd));
     }
 
-    /// <summary>Opens an ArcFace model file.</summary>
-    public static ArcFaceEmbedder Open(string path, ArcFaceOptions? options = null, SessionOptions? sessionOptions = null)
+    /// <summary>Loads an ArcFace model file through the session factory.</summary>
+    public static ArcFaceEmbedder Load(string path, ArcFaceOptions? options = null, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
-        var session = IdentitySessions.Open(path, sessionOptions, Component);
+        var session = IdentitySessions.Open(path, sessionOptions, factory, Component);
         try
         {
             return new ArcFaceEmbedder(session, options, ownsSession: true, modelName: path);

@@ -55,10 +55,10 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
         EmbeddingSize = embeds.Dimensions[1];
     }
 
-    /// <summary>Opens a CLIP vision model file.</summary>
-    public static ClipVisionEncoder Open(string path, SessionOptions? sessionOptions = null)
+    /// <summary>Loads a CLIP vision model file through the session factory.</summary>
+    public static ClipVisionEncoder Load(string path, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
-        var session = IdentitySessions.Open(path, sessionOptions, Component);
+        var session = IdentitySessions.Open(path, sessionOptions, factory, Component);
         try
         {
             return new ClipVisionEncoder(session, ownsSession: true, modelName: path);

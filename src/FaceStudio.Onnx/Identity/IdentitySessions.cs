@@ -7,7 +7,7 @@ namespace FaceStudio.Onnx.Identity;
 /// <summary>Opening model files and describing graph I/O for contract messages.</summary>
 internal static class IdentitySessions
 {
-    public static InferenceSession Open(string path, SessionOptions? options, string component)
+    public static InferenceSession Open(string path, Sessions.OnnxSessionOptions? options, Sessions.ISessionFactory? factory, string component)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -15,18 +15,10 @@ internal static class IdentitySessions
             throw new ModelContractException($"{component} model '{path}': expected an ONNX file, but the file does not exist.");
         }
 
-        try
-        {
-            return options is null ? new InferenceSession(path) : new InferenceSession(path, options);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw new ModelContractException($"{component} model '{path}': expected a valid ONNX model, but ONNX Runtime could not load it ({ex.Message}).", ex);
-        }
+        return (factory ?? new Sessions.SessionFactory()).Create(path, options ?? Sessions.OnnxSessionOptions.Default);
     }
 
-    public static string Describe(string name, NodeMetadata m) =>
-        $"{name} {m.ElementDataType} [{string.Join(", ", m.Dimensions.Select((d, i) => d >= 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : (m.SymbolicDimensions.Length > i && !string.IsNullOrEmpty(m.SymbolicDimensions[i]) ? m.SymbolicDimensions[i] : "?")))}]";
+    public static string Describe(string name, NodeMetadata m) => Contracts.GraphContract.Describe(name, m);
 
     public static string DescribeAll(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
         nodes.Count == 0 ? "none" : string.Join("; ", nodes.Select(kv => Describe(kv.Key, kv.Value)));

@@ -62,10 +62,10 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
         _outputNames = [.. session.OutputMetadata.Keys];
     }
 
-    /// <summary>Opens an SCRFD model file.</summary>
-    public static ScrfdFaceDetector Open(string path, ScrfdOptions? options = null, SessionOptions? sessionOptions = null)
+    /// <summary>Loads an SCRFD model file through the session factory.</summary>
+    public static ScrfdFaceDetector Load(string path, ScrfdOptions? options = null, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
-        var session = IdentitySessions.Open(path, sessionOptions, Component);
+        var session = IdentitySessions.Open(path, sessionOptions, factory, Component);
         try
         {
             return new ScrfdFaceDetector(session, options, ownsSession: true, modelName: path);

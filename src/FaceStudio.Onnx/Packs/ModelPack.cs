@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using Google.Protobuf;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Scheduling;
 using FaceStudio.Onnx.Latents;
+using Google.Protobuf;
 
 namespace FaceStudio.Onnx.Packs;
 
@@ -25,8 +27,9 @@ public sealed class ModelPack
 
     private readonly Dictionary<string, string> _components;
 
-    private ModelPack(string root, ModelPackManifest? manifest, Dictionary<string, string> components, string vocab, string merges, string? tokenizerConfig, VaeOptions vae)
+    private ModelPack(string root, ModelPackManifest? manifest, Dictionary<string, string> components, string vocab, string merges, string? tokenizerConfig, VaeOptions vae, DiffusersScheduler? scheduler)
     {
+        Scheduler = scheduler;
         Root = root;
         Manifest = manifest;
         _components = components;
@@ -35,6 +38,9 @@ public sealed class ModelPack
         TokenizerConfigPath = tokenizerConfig;
         Vae = vae;
     }
+
+    /// <summary>The model's own scheduler (<c>scheduler/scheduler_config.json</c>): its noise schedule and default sampler; null when absent.</summary>
+    public DiffusersScheduler? Scheduler { get; }
 
     /// <summary>The pack folder (full path).</summary>
     public string Root { get; }
@@ -138,6 +144,7 @@ public sealed class ModelPack
         }
 
         VaeOptions vae = ReadVaeOptions(root, manifest, problems);
+        DiffusersScheduler? scheduler = ReadScheduler(root, problems);
         if (manifest?.Options?.IdentityTokens is { } k && k <= 0)
         {
             problems.Add($"{ModelPackManifest.FileName}: options.identityTokens must be positive; got {k}");
@@ -153,7 +160,27 @@ public sealed class ModelPack
             throw new ModelPackException(root, problems);
         }
 
-        return new ModelPack(root, manifest, components, vocab!, merges!, tokenizerConfig is not null && File.Exists(tokenizerConfig) ? tokenizerConfig : null, vae);
+        return new ModelPack(root, manifest, components, vocab!, merges!, tokenizerConfig is not null && File.Exists(tokenizerConfig) ? tokenizerConfig : null, vae, scheduler);
+    }
+
+    private static DiffusersScheduler? ReadScheduler(string root, List<string> problems)
+    {
+        const string relative = "scheduler/scheduler_config.json";
+        string path = Path.Combine(root, relative);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return DiffusersSchedulerConfig.Parse(File.ReadAllText(path), relative);
+        }
+        catch (FaceStudioValidationException ex)
+        {
+            problems.Add(ex.Message);
+            return null;
+        }
     }
 
     /// <summary>

@@ -84,5 +84,9 @@ public class FaceStudioImageGeneratorTests
         public void EncodePng(RgbImage image, Stream destination, CancellationToken cancellationToken = default) => destination.Write(Encode(image));
 
         public void EncodePng(RgbImage image, string path, CancellationToken cancellationToken = default) => File.WriteAllBytes(path, Encode(image));
+
+        public Task<RgbImage> DecodeAsync(Stream stream, string sourceName, ImageDecodeOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task EncodePngAsync(RgbImage image, Stream destination, CancellationToken cancellationToken = default) => destination.WriteAsync(Encode(image), cancellationToken).AsTask();
     }
 }

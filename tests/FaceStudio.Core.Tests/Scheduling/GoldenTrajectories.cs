@@ -85,88 +85,8 @@ internal static class GoldenTrajectories
     /// <summary>Maps a diffusers class + config + step kwargs to a catalog name and config; throws for anything unsupported.</summary>
     public static (string Name, SchedulerConfig Config) Map(string className, JsonElement config, JsonElement stepKwargs)
     {
-        var c = Defaults(className);
-        string? algorithm = null;
-        foreach (var property in config.EnumerateObject())
-        {
-            var v = property.Value;
-            switch (property.Name)
-            {
-                case "num_train_timesteps": c = c with { NumTrainTimesteps = v.GetInt32() }; break;
-                case "beta_start": c = c with { BetaStart = v.GetDouble() }; break;
-                case "beta_end": c = c with { BetaEnd = v.GetDouble() }; break;
-                case "beta_schedule":
-                    c = c with
-                    {
-                        BetaSchedule = v.GetString() switch
-                        {
-                            "linear" => BetaSchedule.Linear,
-                            "scaled_linear" => BetaSchedule.ScaledLinear,
-                            "squaredcos_cap_v2" => BetaSchedule.SquaredCosCapV2,
-                            var other => throw Unsupported(property.Name, other),
-                        },
-                    };
-                    break;
-                case "timestep_spacing":
-                    c = c with
-                    {
-                        TimestepSpacing = v.GetString() switch
-                        {
-                            "leading" => TimestepSpacing.Leading,
-                            "trailing" => TimestepSpacing.Trailing,
-                            "linspace" => TimestepSpacing.Linspace,
-                            var other => throw Unsupported(property.Name, other),
-                        },
-                    };
-                    break;
-                case "prediction_type":
-                    c = c with
-                    {
-                        PredictionType = v.GetString() switch
-                        {
-                            "epsilon" => PredictionType.Epsilon,
-                            "v_prediction" => PredictionType.VPrediction,
-                            "sample" => PredictionType.Sample,
-                            var other => throw Unsupported(property.Name, other),
-                        },
-                    };
-                    break;
-                case "final_sigmas_type":
-                    c = c with { FinalSigmas = v.GetString() == "sigma_min" ? FinalSigmas.SigmaMin : v.GetString() == "zero" ? FinalSigmas.Zero : throw Unsupported(property.Name, v.GetString()) };
-                    break;
-                case "variance_type" when className == "DDPMScheduler":
-                    c = c with { VarianceType = v.GetString() == "fixed_large" ? DdpmVarianceType.FixedLarge : v.GetString() == "fixed_small" ? DdpmVarianceType.FixedSmall : throw Unsupported(property.Name, v.GetString()) };
-                    break;
-                case "steps_offset": c = c with { StepsOffset = v.GetInt32() }; break;
-                case "use_karras_sigmas": c = c with { UseKarrasSigmas = v.GetBoolean() }; break;
-                case "clip_sample": c = c with { ClipSample = v.GetBoolean() }; break;
-                case "clip_sample_range": c = c with { ClipSampleRange = v.GetDouble() }; break;
-                case "set_alpha_to_one": c = c with { SetAlphaToOne = v.GetBoolean() }; break;
-                case "solver_order": c = c with { SolverOrder = v.GetInt32() }; break;
-                case "lower_order_final": c = c with { LowerOrderFinal = v.GetBoolean() }; break;
-                case "original_inference_steps": c = c with { OriginalInferenceSteps = v.GetInt32() }; break;
-                case "timestep_scaling": c = c with { TimestepScaling = v.GetDouble() }; break;
-                case "algorithm_type": algorithm = v.GetString(); break;
-                case "skip_prk_steps": RequireValue(property, v.GetBoolean(), true); break;
-                case "solver_type": RequireValue(property, v.GetString(), className == "UniPCMultistepScheduler" ? "bh2" : "midpoint"); break;
-                case "thresholding" or "use_exponential_sigmas" or "use_beta_sigmas" or "use_lu_lambdas" or "use_flow_sigmas" or "rescale_betas_zero_snr" or "euler_at_final":
-                    RequireValue(property, v.GetBoolean(), false);
-                    break;
-                case "predict_x0": RequireValue(property, v.GetBoolean(), true); break;
-                case "disable_corrector": RequireValue(property, v.GetArrayLength(), 0); break;
-                case "interpolation_type": RequireValue(property, v.GetString(), "linear"); break;
-                case "timestep_type": RequireValue(property, v.GetString(), "discrete"); break;
-                case "trained_betas" or "sigma_min" or "sigma_max" or "variance_type":
-                    if (v.ValueKind != JsonValueKind.Null)
-                    {
-                        throw Unsupported(property.Name, v.ToString());
-                    }
-
-                    break;
-                default: throw Unsupported(property.Name, v.ToString());
-            }
-        }
-
+        DiffusersScheduler mapped = DiffusersSchedulerConfig.Map(className, config);
+        SchedulerConfig c = mapped.Config;
         foreach (var property in stepKwargs.EnumerateObject())
         {
             if (property.Name == "eta" && className == "DDIMScheduler")
@@ -175,35 +95,11 @@ internal static class GoldenTrajectories
             }
             else
             {
-                throw Unsupported("step_kwargs." + property.Name, property.Value.ToString());
+                throw new NotSupportedException($"The SDK cannot map diffusers step argument {property.Name} = {property.Value}.");
             }
         }
 
-        string name = className switch
-        {
-            "DDIMScheduler" => SchedulerCatalog.Ddim,
-            "PNDMScheduler" => SchedulerCatalog.Pndm,
-            "EulerDiscreteScheduler" => SchedulerCatalog.Euler,
-            "EulerAncestralDiscreteScheduler" => SchedulerCatalog.EulerAncestral,
-            "DPMSolverMultistepScheduler" => (algorithm ?? "dpmsolver++") switch
-            {
-                "dpmsolver++" => c.UseKarrasSigmas ? SchedulerCatalog.DpmPlusPlus2MKarras : SchedulerCatalog.DpmPlusPlus2M,
-                "sde-dpmsolver++" => c.UseKarrasSigmas ? SchedulerCatalog.DpmPlusPlus2MSdeKarras : SchedulerCatalog.DpmPlusPlus2MSde,
-                var other => throw Unsupported("algorithm_type", other),
-            },
-            "UniPCMultistepScheduler" => SchedulerCatalog.UniPc,
-            "LMSDiscreteScheduler" => SchedulerCatalog.Lms,
-            "HeunDiscreteScheduler" => SchedulerCatalog.Heun,
-            "LCMScheduler" => SchedulerCatalog.Lcm,
-            "DDPMScheduler" => SchedulerCatalog.Ddpm,
-            _ => throw new NotSupportedException($"The SDK has no scheduler for diffusers class {className}."),
-        };
-        if (algorithm is not null && className != "DPMSolverMultistepScheduler")
-        {
-            throw Unsupported("algorithm_type", algorithm);
-        }
-
-        return (name, c);
+        return (mapped.Name, c);
     }
 
     /// <summary>Inference steps that give <paramref name="calls"/> model calls for the class.</summary>
@@ -215,44 +111,7 @@ internal static class GoldenTrajectories
     };
 
     /// <summary>diffusers' constructor defaults for the settings the file may leave out.</summary>
-    public static SchedulerConfig Defaults(string className)
-    {
-        var generic = new SchedulerConfig
-        {
-            NumTrainTimesteps = 1000,
-            BetaStart = 0.0001,
-            BetaEnd = 0.02,
-            BetaSchedule = BetaSchedule.Linear,
-            StepsOffset = 0,
-            TimestepSpacing = TimestepSpacing.Linspace,
-        };
-        return className switch
-        {
-            "DDIMScheduler" => generic with { TimestepSpacing = TimestepSpacing.Leading, ClipSample = true, SetAlphaToOne = true },
-            "DDPMScheduler" => generic with { TimestepSpacing = TimestepSpacing.Leading, ClipSample = true },
-            "PNDMScheduler" => generic with { TimestepSpacing = TimestepSpacing.Leading, SetAlphaToOne = false },
-            "LCMScheduler" => generic with
-            {
-                BetaStart = 0.00085,
-                BetaEnd = 0.012,
-                BetaSchedule = BetaSchedule.ScaledLinear,
-                TimestepSpacing = TimestepSpacing.Leading,
-                SetAlphaToOne = true,
-            },
-            _ => generic,
-        };
-    }
-
-    private static void RequireValue<T>(JsonProperty property, T found, T supported)
-    {
-        if (!EqualityComparer<T>.Default.Equals(found, supported))
-        {
-            throw Unsupported(property.Name, Convert.ToString(found, CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static NotSupportedException Unsupported(string key, string? value)
-        => new($"The SDK cannot map diffusers setting {key} = {value}.");
+    public static SchedulerConfig Defaults(string className) => DiffusersSchedulerConfig.Defaults(className);
 }
 
 /// <summary>The file's noise formula as a noise source: draw k fills n[i] = 1.1·sin(0.7 + 1.3k + 0.011·i·(k+1)).</summary>

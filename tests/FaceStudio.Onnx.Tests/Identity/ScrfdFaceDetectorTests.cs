@@ -117,7 +117,7 @@ public sealed class ScrfdFaceDetectorTests
     [Fact]
     public void Missing_model_file_is_a_contract_error_naming_it()
     {
-        var ex = Assert.Throws<ModelContractException>(() => ScrfdFaceDetector.Open("/nonexistent/det_10g.onnx"));
+        var ex = Assert.Throws<ModelContractException>(() => ScrfdFaceDetector.Load("/nonexistent/det_10g.onnx"));
         Assert.Contains("/nonexistent/det_10g.onnx", ex.Message, StringComparison.Ordinal);
     }
 }

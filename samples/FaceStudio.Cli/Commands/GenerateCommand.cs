@@ -1,0 +1,251 @@
+using System.CommandLine;
+using System.Globalization;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Regions;
+using FaceStudio.Core.Scheduling;
+using FaceStudio.Imaging;
+using FaceStudio.Onnx.Packs;
+using FaceStudio.Onnx.Pipeline;
+using FaceStudio.Onnx.Sessions;
+
+namespace FaceStudio.Cli.Commands;
+
+/// <summary>
+/// <c>facestudio generate --prompt … [--face PHOTO[@x0,y0,x1,y1|@MASK.png]]… [--style IMAGE] … --out FILE.png</c>:
+/// the main job. Without <c>--models</c> it runs the built-in demo pack.
+/// </summary>
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var prompt = new Option<string>("--prompt") { Description = "What to draw; (words:1.3) weighting is honoured.", Required = true };
+        var negative = new Option<string?>("--negative") { Description = "What to avoid." };
+        var faces = new Option<string[]>("--face")
+        {
+            Description = "A photo of one person; repeat for several people. Append @x0,y0,x1,y1 (pixel box in the output) or @MASK.png to place the person.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var style = new Option<FileInfo?>("--style") { Description = "Style image (hybrid guidance; faces in it give automatic regions)." };
+        var strength = new Option<float?>("--strength") { Description = "Also start from the style image (img2img) with this strength in (0, 1]." };
+        var alpha = new Option<float>("--alpha") { Description = "Hybrid guidance α: 1 = image branch only, 0 = text branch only.", DefaultValueFactory = _ => 0.5f };
+        var steps = new Option<int>("--steps") { Description = "Inference steps.", DefaultValueFactory = _ => 25 };
+        var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: " + string.Join(", ", SchedulerCatalog.Names) + ".", DefaultValueFactory = _ => SchedulerCatalog.EulerAncestral };
+        var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale.", DefaultValueFactory = _ => 7.5f };
+        var seed = new Option<long?>("--seed") { Description = "Seed (random when left out; printed)." };
+        var size = new Option<string>("--size") { Description = "Output size WxH, multiples of 8.", DefaultValueFactory = _ => "512x512" };
+        var count = new Option<int>("--count") { Description = "Images to generate (seeds seed, seed+1, …; files FILE-1.png, …).", DefaultValueFactory = _ => 1 };
+        var flavor = new Option<GuidanceFlavor?>("--flavor") { Description = "Guidance flavour: FaceStudioHybrid or IpAdapterFaceId (default: the pack's)." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "Model pack folder (diffusers/optimum ONNX layout + facestudio.json). Default: the built-in demo pack." };
+        var ep = new Option<ExecutionProviderKind>("--ep") { Description = "Execution provider: Cpu, Cuda or TensorRt.", DefaultValueFactory = _ => ExecutionProviderKind.Cpu };
+        var output = new Option<FileInfo>("--out") { Description = "PNG file to write.", Required = true };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
+
+        var command = new Command("generate", "Generate an image from a prompt, optional face photos and an optional style image.")
+        {
+            prompt, negative, faces, style, strength, alpha, steps, scheduler, guidance, seed, size, count, flavor, models, ep, output, quiet,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            (int width, int height) = ParseSize(parse.GetValue(size)!);
+            var settings = new Settings(
+                parse.GetValue(prompt)!,
+                parse.GetValue(negative),
+                parse.GetValue(faces) ?? [],
+                parse.GetValue(style),
+                parse.GetValue(strength),
+                parse.GetValue(alpha),
+                parse.GetValue(steps),
+                parse.GetValue(scheduler)!,
+                parse.GetValue(guidance),
+                parse.GetValue(seed),
+                width,
+                height,
+                parse.GetValue(count),
+                parse.GetValue(flavor),
+                parse.GetValue(models),
+                parse.GetValue(ep),
+                parse.GetValue(output)!,
+                parse.GetValue(quiet));
+            return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Settings s, CancellationToken cancellationToken)
+    {
+        var codec = new SkiaImageCodec();
+        ModelPack pack;
+        if (s.Models is null)
+        {
+            pack = DemoPack.EnsureCached();
+            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoPack.Notice}").ConfigureAwait(false);
+        }
+        else
+        {
+            pack = ModelPack.Load(s.Models.FullName);
+        }
+
+        // Decode every input before any model loads, so bad files fail fast.
+        var identities = new List<IdentityInput>(s.Faces.Length);
+        foreach (string face in s.Faces)
+        {
+            identities.Add(ParseFace(face, codec, s.Width, s.Height, cancellationToken));
+        }
+
+        StyleInput? style = null;
+        if (s.Style is not null)
+        {
+            style = new StyleInput(codec.Decode(s.Style.FullName, cancellationToken: cancellationToken));
+            if (s.Strength is float strength)
+            {
+                style = style with { UseAsInitImage = true, Strength = strength };
+            }
+        }
+        else if (s.Strength is not null)
+        {
+            throw new FaceStudioValidationException("--strength", "--strength needs --style (the init image) but no style image was given.");
+        }
+
+        var sessionOptions = new PipelineSessionOptions { Default = OnnxSessionOptions.Default with { Provider = s.ExecutionProvider } };
+        using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseModelPack(pack, sessionOptions).Build();
+        var request = new GenerationRequest
+        {
+            Prompt = s.Prompt,
+            NegativePrompt = s.Negative,
+            Identities = identities,
+            Style = style,
+            Width = s.Width,
+            Height = s.Height,
+            Steps = s.Steps,
+            Scheduler = s.Scheduler,
+            GuidanceScale = s.Guidance,
+            Alpha = s.Alpha,
+            Flavor = s.Flavor,
+            Seed = s.Seed,
+            BatchCount = s.Count,
+        };
+
+        var bar = new ProgressBar(s.Quiet ? TextWriter.Null : Console.Error);
+        GenerationResult result = await pipeline.GenerateAsync(request, bar, cancellationToken).ConfigureAwait(false);
+        bar.Finish();
+
+        for (int i = 0; i < result.Images.Count; i++)
+        {
+            string path = result.Images.Count == 1 ? s.Output.FullName : NumberedPath(s.Output.FullName, i + 1);
+            WriteAtomically(codec, result.Images[i].Image, path, cancellationToken);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({result.Images[i].Image.Width}x{result.Images[i].Image.Height}, seed {result.Images[i].Seed})"));
+        }
+
+        StageTimings t = result.Metadata.Timings;
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Metadata.Steps} steps of {result.Metadata.Scheduler} in {t.Total.TotalSeconds:F2} s ({t.StepsPerSecond:F2} steps/s; text {t.TextEncoding.TotalMilliseconds:F0} ms, identity {t.IdentityEncoding.TotalMilliseconds:F0} ms, denoise {t.Denoising.TotalSeconds:F2} s, decode {t.Decoding.TotalMilliseconds:F0} ms){(pack.IsDemo ? " [demo models: noise-like pictures]" : string.Empty)}"));
+        return 0;
+    }
+
+    /// <summary><c>PHOTO</c>, <c>PHOTO@x0,y0,x1,y1</c> or <c>PHOTO@MASK.png</c>.</summary>
+    internal static IdentityInput ParseFace(string value, IImageCodec codec, int width, int height, CancellationToken cancellationToken)
+    {
+        int at = value.LastIndexOf('@');
+        string photoPath = at > 0 ? value[..at] : value;
+        IdentityRegion? region = null;
+        if (at > 0)
+        {
+            string place = value[(at + 1)..];
+            string[] parts = place.Split(',');
+            if (parts.Length == 4 && parts.All(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            {
+                float[] v = [.. parts.Select(p => float.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture))];
+                if (!(v[2] > v[0] && v[3] > v[1]))
+                {
+                    throw new FaceStudioValidationException("--face", $"The box in '{value}' must be x0,y0,x1,y1 with x1 > x0 and y1 > y0.");
+                }
+
+                region = IdentityRegion.FromBox(new RegionBox(v[0], v[1], v[2] - v[0], v[3] - v[1]));
+            }
+            else
+            {
+                RgbImage mask = codec.Decode(place, cancellationToken: cancellationToken);
+                if (mask.Width != width || mask.Height != height)
+                {
+                    mask = ImageResize.Resize(mask, width, height, ResizeFilter.Bilinear);
+                }
+
+                region = IdentityRegion.FromMaskImage(mask);
+            }
+        }
+
+        RgbImage photo = codec.Decode(photoPath, cancellationToken: cancellationToken);
+        return new IdentityInput { Photos = [new IdentityPhoto(photoPath, photo)], Region = region };
+    }
+
+    internal static (int Width, int Height) ParseSize(string value)
+    {
+        string[] parts = value.ToLowerInvariant().Split('x');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int w)
+            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int h))
+        {
+            return (w, h);
+        }
+
+        throw new FaceStudioValidationException("--size", $"--size must be WIDTHxHEIGHT (e.g. 512x512) but is '{value}'.");
+    }
+
+    /// <summary>Writes to a temporary file beside the target, then renames: no half-written PNG is ever left.</summary>
+    private static void WriteAtomically(IImageCodec codec, RgbImage image, string path, CancellationToken cancellationToken)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            codec.EncodePng(image, temp, cancellationToken);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    private static string NumberedPath(string path, int n) =>
+        Path.Combine(Path.GetDirectoryName(path)!, string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(path)}-{n}{Path.GetExtension(path)}"));
+
+    private sealed record Settings(
+        string Prompt, string? Negative, string[] Faces, FileInfo? Style, float? Strength, float Alpha, int Steps, string Scheduler, float Guidance,
+        long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, FileInfo Output, bool Quiet);
+
+    /// <summary>A one-line progress bar on stderr, redrawn in place.</summary>
+    private sealed class ProgressBar(TextWriter writer) : IProgress<GenerationProgress>
+    {
+        private const int Width = 30;
+        private bool _drawn;
+
+        public void Report(GenerationProgress value)
+        {
+            if (value.Stage != GenerationStage.Denoising)
+            {
+                return;
+            }
+
+            int filled = (int)Math.Round(value.Fraction * Width);
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string(' ', Width - filled)}] image {value.ImageIndex + 1} step {value.Step}/{value.TotalSteps}"));
+            _drawn = true;
+        }
+
+        public void Finish()
+        {
+            if (_drawn)
+            {
+                writer.WriteLine();
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using FaceStudio.Core.Errors;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Pipeline;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace FaceStudio.Web;
+
+/// <summary>Limits of the <c>POST /generate</c> endpoint (section <c>GenerateEndpoint</c>).</summary>
+public sealed record GenerateEndpointOptions
+{
+    /// <summary>Largest accepted request body (multipart form with photos).</summary>
+    public long MaxRequestBytes { get; init; } = 20 * 1024 * 1024;
+
+    /// <summary>Most face photos (identities) per request.</summary>
+    public int MaxFaces { get; init; } = 4;
+
+    /// <summary>Most inference steps per request.</summary>
+    public int MaxSteps { get; init; } = 50;
+}
+
+/// <summary>
+/// <c>POST /generate</c>: multipart form (<c>prompt</c>, optional <c>negative</c>, <c>steps</c>, <c>seed</c>,
+/// <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>; files <c>face</c> (one per person) and
+/// <c>style</c>) → <c>image/png</c>. Bad input is a 400 problem document naming the field.
+/// </summary>
+internal static class GenerateEndpoint
+{
+    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, GenerateEndpointOptions limits, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return Problem("body", "Expected a multipart/form-data body with at least a 'prompt' field.");
+        }
+
+        IFormCollection form = await request.ReadFormAsync(cancellationToken);
+        string? prompt = form["prompt"].FirstOrDefault();
+        if (string.IsNullOrWhiteSpace(prompt))
+        {
+            return Problem("prompt", "The 'prompt' field is required.");
+        }
+
+        IReadOnlyList<IFormFile> faces = form.Files.GetFiles("face");
+        if (faces.Count > limits.MaxFaces)
+        {
+            return Problem("face", string.Create(CultureInfo.InvariantCulture, $"At most {limits.MaxFaces} face photos are accepted but {faces.Count} were sent."));
+        }
+
+        try
+        {
+            var identities = new List<IdentityInput>(faces.Count);
+            foreach (IFormFile face in faces)
+            {
+                identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(face.FileName, await DecodeAsync(codec, face, cancellationToken))));
+            }
+
+            StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, styleFile, cancellationToken)) : null;
+            var generation = new GenerationRequest
+            {
+                Prompt = prompt,
+                NegativePrompt = form["negative"].FirstOrDefault(),
+                Identities = identities,
+                Style = style,
+                Steps = Int(form, "steps", 25),
+                Seed = form.ContainsKey("seed") ? Long(form, "seed") : null,
+                Scheduler = form["scheduler"].FirstOrDefault() ?? "euler-a",
+                GuidanceScale = Float(form, "guidance", 7.5f),
+                Alpha = Float(form, "alpha", 0.5f),
+                Width = Int(form, "width", 512),
+                Height = Int(form, "height", 512),
+            };
+            if (generation.Steps > limits.MaxSteps)
+            {
+                return Problem("steps", string.Create(CultureInfo.InvariantCulture, $"This server runs at most {limits.MaxSteps} steps but {generation.Steps} were asked for."));
+            }
+
+            GenerationResult result = await pipeline.GenerateAsync(generation, progress: null, cancellationToken);
+            using var png = new MemoryStream();
+            codec.EncodePng(result.Images[0].Image, png, cancellationToken);
+            request.HttpContext.Response.Headers["X-FaceStudio-Seed"] = result.Metadata.Seed.ToString(CultureInfo.InvariantCulture);
+            request.HttpContext.Response.Headers["X-FaceStudio-Steps-Per-Second"] = result.Metadata.Timings.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture);
+            return Results.File(png.ToArray(), "image/png");
+        }
+        catch (FaceStudioValidationException ex)
+        {
+            return Problem(ex.ParameterName, ex.Message);
+        }
+        catch (FaceStudioException ex) when (ex is ImageInputException or FaceNotFoundException)
+        {
+            return Problem("image", ex.Message);
+        }
+    }
+
+    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, IFormFile file, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        return codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, cancellationToken: cancellationToken);
+    }
+
+    private static int Int(IFormCollection form, string key, int fallback) =>
+        form[key].FirstOrDefault() is { } s ? (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw NotANumber(key, s)) : fallback;
+
+    private static long Long(IFormCollection form, string key) =>
+        long.TryParse(form[key].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : throw NotANumber(key, form[key].FirstOrDefault());
+
+    private static float Float(IFormCollection form, string key, float fallback) =>
+        form[key].FirstOrDefault() is { } s ? (float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v : throw NotANumber(key, s)) : fallback;
+
+    private static FaceStudioValidationException NotANumber(string key, string? value) => new(key, $"The '{key}' field must be a number but is '{value}'.");
+
+    private static IResult Problem(string field, string detail) => Results.ValidationProblem(
+        new Dictionary<string, string[]> { [field] = [detail] },
+        detail: detail,
+        title: "The generation request is invalid.");
+}

@@ -1,0 +1,17 @@
+using FaceStudio.Core.Imaging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FaceStudio.Imaging.DependencyInjection;
+
+/// <summary>Registers the SkiaSharp image codec.</summary>
+public static class FaceStudioImagingServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="SkiaImageCodec"/> as the singleton <see cref="IImageCodec"/> (unless one is registered already).</summary>
+    public static IServiceCollection AddFaceStudioImaging(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IImageCodec, SkiaImageCodec>();
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using FaceStudio.Onnx.Sessions;
+
+namespace FaceStudio.Onnx.DependencyInjection;
+
+/// <summary>
+/// Settings of a pipeline registered with <see cref="FaceStudioOnnxServiceCollectionExtensions.AddFaceStudio(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>,
+/// bindable from configuration (section <c>FaceStudio</c> by convention). Validated when the host starts.
+/// </summary>
+public sealed class FaceStudioOnnxOptions
+{
+    /// <summary>Model pack folder (diffusers/optimum ONNX layout + <c>facestudio.json</c>); null or empty runs the built-in demo pack.</summary>
+    public string? ModelPack { get; set; }
+
+    /// <summary>Where the demo pack is generated and cached; null uses the user's cache folder.</summary>
+    public string? DemoCacheDirectory { get; set; }
+
+    /// <summary>Execution provider for every model: Cpu, Cuda, TensorRt, DirectMl or CoreMl.</summary>
+    public ExecutionProviderKind ExecutionProvider { get; set; } = ExecutionProviderKind.Cpu;
+
+    /// <summary>GPU index for CUDA, TensorRT and DirectML.</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>Threads per model run on CPU; 0 lets ONNX Runtime choose.</summary>
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Capture the denoiser's step as a CUDA graph (CUDA only; fixed shapes).</summary>
+    public bool EnableCudaGraph { get; set; }
+
+    /// <summary>Requests served at the same time by this pipeline, in [1, 64].</summary>
+    public int MaxConcurrentRequests { get; set; } = 1;
+
+    /// <summary>The session options these settings describe.</summary>
+    public PipelineSessionOptions ToSessionOptions() => new()
+    {
+        Default = OnnxSessionOptions.Default with
+        {
+            Provider = ExecutionProvider,
+            DeviceId = DeviceId,
+            IntraOpThreads = IntraOpThreads,
+            Cuda = OnnxSessionOptions.Default.Cuda with { EnableCudaGraph = EnableCudaGraph },
+        },
+    };
+}

@@ -1,0 +1,118 @@
+using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Guidance;
+using FaceStudio.Onnx.Identity;
+using FaceStudio.Onnx.Packs;
+using FaceStudio.Onnx.Sessions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceStudio.Onnx.Pipeline;
+
+/// <summary>Fills a <see cref="FaceStudioPipelineBuilder"/> from a model pack.</summary>
+public static class ModelPackPipelineExtensions
+{
+    /// <summary>
+    /// Loads every component of <paramref name="pack"/> that the builder does not have yet (a component set before
+    /// is kept, so callers can replace any part) and hands the created sessions to the pipeline, which disposes them.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="pack">A pack from <see cref="ModelPack.Load"/> or <see cref="DemoPack.EnsureCached"/>.</param>
+    /// <param name="sessionOptions">Execution provider and threads per component; CPU defaults when null.</param>
+    /// <param name="sessionFactory">Creates the sessions; a <see cref="SessionFactory"/> when null.</param>
+    /// <exception cref="Core.Errors.ModelContractException">A model breaks its component's contract.</exception>
+    /// <exception cref="OnnxRuntimeConfigurationException">The installed ONNX Runtime lacks the requested provider.</exception>
+    public static FaceStudioPipelineBuilder UseModelPack(this FaceStudioPipelineBuilder builder, ModelPack pack, PipelineSessionOptions? sessionOptions = null, ISessionFactory? sessionFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(pack);
+        sessionOptions ??= new PipelineSessionOptions();
+        sessionOptions.Validate();
+        ILoggerFactory loggers = builder.LoggerFactory ?? NullLoggerFactory.Instance;
+        ISessionFactory factory = sessionFactory ?? new SessionFactory(loggers.CreateLogger<SessionFactory>());
+        var loader = new ModelPackLoader(sessionOptions, factory);
+        var created = new List<IDisposable>();
+        try
+        {
+            T Own<T>(T component)
+                where T : IDisposable
+            {
+                created.Add(component);
+                return component;
+            }
+
+            if (builder.Denoiser is null)
+            {
+                builder.UseDenoiser(Own(loader.LoadDenoiser(pack)));
+            }
+
+            if (builder.TextEncoder is null)
+            {
+                ITokenizer tokenizer = ClipTokenizer.FromDirectory(Path.GetDirectoryName(pack.TokenizerVocabPath)!);
+                builder.UseTextEncoder(Own(loader.LoadTextEncoder(pack, tokenizer)));
+            }
+
+            if (builder.LatentDecoder is null)
+            {
+                builder.UseLatentDecoder(Own(loader.LoadVaeDecoder(pack)));
+            }
+
+            if (builder.LatentEncoder is null && loader.LoadVaeEncoder(pack) is { } encoder)
+            {
+                builder.UseLatentEncoder(Own(encoder));
+            }
+
+            IFaceDetector? detector = builder.FaceDetector;
+            if (detector is null && pack.FaceDetectorPath is { } detectorPath)
+            {
+                detector = Own(ScrfdFaceDetector.Load(detectorPath, sessionOptions: sessionOptions.For(ModelComponent.FaceDetector), factory: factory));
+                builder.UseFaceDetector(detector);
+            }
+
+            if (builder.IdentityEncoder is null && detector is not null && pack.FaceEmbedderPath is { } embedderPath)
+            {
+                ArcFaceEmbedder embedder = Own(ArcFaceEmbedder.Load(embedderPath, sessionOptions: sessionOptions.For(ModelComponent.FaceEmbedder), factory: factory));
+                builder.UseIdentityEncoder(new IdentityEncoder(detector, embedder, logger: loggers.CreateLogger<IdentityEncoder>()));
+            }
+
+            if (builder.StyleEncoder is null && pack.ImageEncoderPath is { } imagePath)
+            {
+                builder.UseStyleEncoder(Own(ClipVisionEncoder.Load(imagePath, sessionOptions.For(ModelComponent.ImageEncoder), factory)));
+            }
+
+            if (builder.GuidanceProjector is null && pack.ProjectorPath is { } projectorPath)
+            {
+                builder.UseGuidanceProjector(Own(OnnxGuidanceProjector.Load(projectorPath, sessionOptions.For(ModelComponent.Projector), factory)));
+            }
+
+            if (pack.Manifest?.Options?.Guidance is { } flavor)
+            {
+                GuidanceFlavor chosen = flavor == "ip-adapter-faceid" ? GuidanceFlavor.IpAdapterFaceId : GuidanceFlavor.FaceStudioHybrid;
+                builder.ConfigureOptions(o => o with { DefaultFlavor = chosen });
+            }
+
+            if (pack.Scheduler is { } scheduler)
+            {
+                builder.UseSchedulerConfig(scheduler.Config);
+            }
+        }
+        catch
+        {
+            foreach (IDisposable d in created)
+            {
+                d.Dispose();
+            }
+
+            throw;
+        }
+
+        foreach (IDisposable d in created)
+        {
+            builder.OwnResource(d);
+        }
+
+        return builder;
+    }
+}
