@@ -15,9 +15,12 @@ internal static class CliRunner
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+
+        // No response files: a prompt such as "@home" is text, not the name of a file to expand.
+        var parser = new ParserConfiguration { ResponseFileTokenReplacer = null };
         try
         {
-            return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
+            return await root.Parse(args, parser).InvokeAsync(config).ConfigureAwait(false);
         }
         catch (FaceStudioException ex)
         {

@@ -15,17 +15,22 @@ internal static class EmbedCommand
         var output = new Option<string>("--out") { Description = "Where to write the identity (facestudio.identity/1 JSON).", Required = true };
         var faceIndex = new Option<int?>("--face-index") { Description = "Take the face at this index (0 = most confident) instead of the largest." };
         var minSize = new Option<float>("--min-face-size") { Description = "Warn when a face's shorter side is below this many pixels.", DefaultValueFactory = _ => 64f };
-        var detector = IdentityModelOptions.Detector();
-        var embedder = IdentityModelOptions.Embedder();
+        var detector = ModelResolver.DetectorOption();
+        var embedder = ModelResolver.EmbedderOption();
+        var models = ModelResolver.ModelsOption();
         var command = new Command("embed",
             "Compute one person's ArcFace identity from reference photos (mean of the normalised embeddings, renormalised) "
             + "and save it as JSON, usable in place of the photos.")
         {
-            photos, output, faceIndex, minSize, detector, embedder,
+            photos, output, faceIndex, minSize, detector, embedder, models,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(photos)!, parseResult.GetValue(output)!, parseResult.GetValue(faceIndex), parseResult.GetValue(minSize),
-            parseResult.GetValue(detector), parseResult.GetValue(embedder), cancellationToken));
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var resolver = new ModelResolver(parseResult.GetValue(models), Console.Error);
+            return RunAsync(
+                parseResult.GetValue(photos)!, parseResult.GetValue(output)!, parseResult.GetValue(faceIndex), parseResult.GetValue(minSize),
+                resolver.Detector(parseResult.GetValue(detector)), resolver.Embedder(parseResult.GetValue(embedder)), cancellationToken);
+        });
         return command;
     }
 
@@ -37,14 +42,14 @@ internal static class EmbedCommand
         var photos = photoPaths.Select(p => new IdentityPhoto(p, codec.Decode(p, cancellationToken: cancellationToken))).ToArray();
         var encoder = new IdentityEncoder(detector, embedder, new IdentityEncoderOptions { Selection = selection, MinimumFaceSize = minimumSize });
         var identity = await encoder.EncodeAsync(photos, selection, cancellationToken).ConfigureAwait(false);
-        IdentityModelOptions.WarnSmallFaces(identity, minimumSize);
+        ModelResolver.WarnSmallFaces(identity, minimumSize);
         return identity;
     }
 
-    private static async Task<int> RunAsync(string[] photoPaths, string outputPath, int? faceIndex, float minimumSize, string? detectorPath, string? embedderPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] photoPaths, string outputPath, int? faceIndex, float minimumSize, string detectorPath, string embedderPath, CancellationToken cancellationToken)
     {
-        using var detector = ScrfdFaceDetector.Load(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
-        using var embedder = ArcFaceEmbedder.Load(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
+        using var detector = ScrfdFaceDetector.Load(detectorPath);
+        using var embedder = ArcFaceEmbedder.Load(embedderPath);
         var selection = faceIndex is { } i ? FaceSelection.AtIndex(i) : FaceSelection.Largest;
         var identity = await EncodeAsync(photoPaths, selection, minimumSize, detector, embedder, cancellationToken).ConfigureAwait(false);
         IdentityEmbeddingFile.Save(identity, outputPath);

@@ -15,24 +15,25 @@ internal static class FacesCommand
     {
         var photo = new Argument<string>("photo") { Description = "The photo to search for faces (PNG, JPEG, WebP or BMP)." };
         var saveCrops = new Option<string?>("--save-crops") { Description = "Folder to write each face's aligned 112×112 ArcFace crop to (face_0.png, face_1.png, …)." };
-        var detector = IdentityModelOptions.Detector();
+        var detector = ModelResolver.DetectorOption();
+        var models = ModelResolver.ModelsOption();
         var threshold = new Option<float>("--threshold") { Description = "Detection score threshold.", DefaultValueFactory = _ => 0.5f };
         var command = new Command("faces",
             "List the faces in a photo, most confident first: index, score, box (x1,y1,x2,y2) and five landmarks "
             + "(left eye, right eye, nose, left and right mouth corner), in photo pixels.")
         {
-            photo, saveCrops, detector, threshold,
+            photo, saveCrops, detector, models, threshold,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(photo)!, parseResult.GetValue(saveCrops), parseResult.GetValue(detector), parseResult.GetValue(threshold), cancellationToken));
+            parseResult.GetValue(photo)!, parseResult.GetValue(saveCrops), new ModelResolver(parseResult.GetValue(models), Console.Error).Detector(parseResult.GetValue(detector)), parseResult.GetValue(threshold), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string photoPath, string? cropDirectory, string? detectorPath, float threshold, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string photoPath, string? cropDirectory, string detectorPath, float threshold, CancellationToken cancellationToken)
     {
         var codec = new SkiaImageCodec();
         RgbImage image = codec.Decode(photoPath, cancellationToken: cancellationToken);
-        using var detector = ScrfdFaceDetector.Load(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"), new ScrfdOptions { ScoreThreshold = threshold });
+        using var detector = ScrfdFaceDetector.Load(detectorPath, new ScrfdOptions { ScoreThreshold = threshold });
         var faces = await detector.DetectAsync(image, cancellationToken).ConfigureAwait(false);
         if (faces.Count == 0)
         {
@@ -57,51 +58,5 @@ internal static class FacesCommand
         }
 
         return 0;
-    }
-}
-
-/// <summary>Model-path options shared by the identity commands (<c>faces</c>, <c>embed</c>, <c>similarity</c>).</summary>
-internal static class IdentityModelOptions
-{
-    /// <summary>Environment variable naming the SCRFD model when <c>--detector</c> is absent.</summary>
-    public const string DetectorVariable = "FACESTUDIO_DETECTOR";
-
-    /// <summary>Environment variable naming the ArcFace model when <c>--embedder</c> is absent.</summary>
-    public const string EmbedderVariable = "FACESTUDIO_EMBEDDER";
-
-    public static Option<string?> Detector() => new("--detector")
-    {
-        Description = $"SCRFD face detector ONNX file (InsightFace det_10g.onnx). Required unless {DetectorVariable} names one.",
-    };
-
-    public static Option<string?> Embedder() => new("--embedder")
-    {
-        Description = $"ArcFace ONNX file (InsightFace w600k_r50.onnx). Required unless {EmbedderVariable} names one.",
-    };
-
-    public static string Resolve(string? option, string variable, string optionName)
-    {
-        if (!string.IsNullOrWhiteSpace(option))
-        {
-            return option;
-        }
-
-        string? fromEnvironment = Environment.GetEnvironmentVariable(variable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        throw new FaceStudioValidationException(optionName, $"No model given: expected {optionName} FILE.onnx or the {variable} environment variable.");
-    }
-
-    /// <summary>Prints one warning line per face below the minimum size.</summary>
-    public static void WarnSmallFaces(IdentityEmbedding identity, float minimum)
-    {
-        foreach (var f in identity.Faces.Where(f => f.BelowMinimumSize))
-        {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: photo '{f.Source}': face #{f.FaceIndex} is {f.Size:F0} px on its shorter side, below {minimum:F0} px; its embedding may be unreliable."));
-        }
     }
 }

@@ -42,11 +42,12 @@ internal static class GenerateCommand
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model pack folder (diffusers/optimum ONNX layout + facestudio.json). Default: the built-in demo pack." };
         var ep = new Option<ExecutionProviderKind>("--ep") { Description = "Execution provider: Cpu, Cuda or TensorRt.", DefaultValueFactory = _ => ExecutionProviderKind.Cpu };
         var output = new Option<FileInfo>("--out") { Description = "PNG file to write.", Required = true };
-        var quiet = new Option<bool>("--quiet") { Description = "No progress bar." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress bar and no demo-pack notice." };
+        var progress = new Option<bool>("--progress") { Description = "Draw the progress bar on stderr even when stderr is redirected (by default it is drawn only on a terminal)." };
 
         var command = new Command("generate", "Generate an image from a prompt, optional face photos and an optional style image.")
         {
-            prompt, negative, faces, style, strength, alpha, steps, scheduler, guidance, seed, size, count, flavor, models, ep, output, quiet,
+            prompt, negative, faces, style, strength, alpha, steps, scheduler, guidance, seed, size, count, flavor, models, ep, output, quiet, progress,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +70,7 @@ internal static class GenerateCommand
                 parse.GetValue(models),
                 parse.GetValue(ep),
                 parse.GetValue(output)!,
+                ShowsProgress(parse.GetValue(quiet), parse.GetValue(progress), Console.IsErrorRedirected),
                 parse.GetValue(quiet));
             return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });
@@ -78,16 +80,7 @@ internal static class GenerateCommand
     private static async Task<int> RunAsync(Settings s, CancellationToken cancellationToken)
     {
         var codec = new SkiaImageCodec();
-        ModelPack pack;
-        if (s.Models is null)
-        {
-            pack = DemoPack.EnsureCached();
-            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoPack.Notice}").ConfigureAwait(false);
-        }
-        else
-        {
-            pack = ModelPack.Load(s.Models.FullName);
-        }
+        ModelPack pack = s.Models is null ? DemoPack.EnsureCached() : ModelPack.Load(s.Models.FullName);
 
         // Decode every input before any model loads, so bad files fail fast.
         var identities = new List<IdentityInput>(s.Faces.Length);
@@ -129,7 +122,14 @@ internal static class GenerateCommand
             BatchCount = s.Count,
         };
 
-        var bar = new ProgressBar(s.Quiet ? TextWriter.Null : Console.Error);
+        // Every problem with the request surfaces here, before any model runs and before anything is printed.
+        pipeline.Validate(request);
+        if (pack.IsDemo && !s.Quiet)
+        {
+            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoPack.Notice}").ConfigureAwait(false);
+        }
+
+        var bar = new ProgressBar(s.ShowProgress ? Console.Error : TextWriter.Null);
         GenerationResult result = await pipeline.GenerateAsync(request, bar, cancellationToken).ConfigureAwait(false);
         bar.Finish();
 
@@ -145,6 +145,12 @@ internal static class GenerateCommand
             $"{result.Metadata.Steps} steps of {result.Metadata.Scheduler} in {t.Total.TotalSeconds:F2} s ({t.StepsPerSecond:F2} steps/s; text {t.TextEncoding.TotalMilliseconds:F0} ms, identity {t.IdentityEncoding.TotalMilliseconds:F0} ms, denoise {t.Denoising.TotalSeconds:F2} s, decode {t.Decoding.TotalMilliseconds:F0} ms){(pack.IsDemo ? " [demo models: noise-like pictures]" : string.Empty)}"));
         return 0;
     }
+
+    /// <summary>
+    /// Whether to draw the progress bar: never with <c>--quiet</c>; always with <c>--progress</c>; otherwise only when
+    /// stderr is a terminal, so logs and pipes get no carriage-return noise.
+    /// </summary>
+    internal static bool ShowsProgress(bool quiet, bool progress, bool errorRedirected) => !quiet && (progress || !errorRedirected);
 
     /// <summary><c>PHOTO</c>, <c>PHOTO@x0,y0,x1,y1</c> or <c>PHOTO@MASK.png</c>.</summary>
     internal static IdentityInput ParseFace(string value, IImageCodec codec, int width, int height, CancellationToken cancellationToken)
@@ -220,7 +226,7 @@ internal static class GenerateCommand
 
     private sealed record Settings(
         string Prompt, string? Negative, string[] Faces, FileInfo? Style, float? Strength, float Alpha, int Steps, string Scheduler, float Guidance,
-        long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, FileInfo Output, bool Quiet);
+        long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, FileInfo Output, bool ShowProgress, bool Quiet);
 
     /// <summary>A one-line progress bar on stderr, redrawn in place.</summary>
     private sealed class ProgressBar(TextWriter writer) : IProgress<GenerationProgress>

@@ -22,22 +22,28 @@ internal static class SimilarityCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var image = new Option<string>("--image") { Description = "The generated image to score.", Required = true };
-        var detector = IdentityModelOptions.Detector();
-        var embedder = IdentityModelOptions.Embedder();
+        var detector = ModelResolver.DetectorOption();
+        var embedder = ModelResolver.EmbedderOption();
+        var models = ModelResolver.ModelsOption();
         var command = new Command("similarity",
             "Print the ArcFace cosine similarity between an identity and each face found in a generated image, one line per face.")
         {
-            face, image, detector, embedder,
+            face, image, detector, embedder, models,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(face)!, parseResult.GetValue(image)!, parseResult.GetValue(detector), parseResult.GetValue(embedder), cancellationToken));
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var resolver = new ModelResolver(parseResult.GetValue(models), Console.Error);
+            return RunAsync(
+                parseResult.GetValue(face)!, parseResult.GetValue(image)!,
+                resolver.Detector(parseResult.GetValue(detector)), resolver.Embedder(parseResult.GetValue(embedder)), cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] references, string imagePath, string? detectorPath, string? embedderPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] references, string imagePath, string detectorPath, string embedderPath, CancellationToken cancellationToken)
     {
-        using var detector = ScrfdFaceDetector.Load(IdentityModelOptions.Resolve(detectorPath, IdentityModelOptions.DetectorVariable, "--detector"));
-        using var embedder = ArcFaceEmbedder.Load(IdentityModelOptions.Resolve(embedderPath, IdentityModelOptions.EmbedderVariable, "--embedder"));
+        using var detector = ScrfdFaceDetector.Load(detectorPath);
+        using var embedder = ArcFaceEmbedder.Load(embedderPath);
         var identity = references.Length == 1 && references[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             ? IdentityEmbeddingFile.Load(references[0])
             : await EmbedCommand.EncodeAsync(references, FaceSelection.Largest, 64f, detector, embedder, cancellationToken).ConfigureAwait(false);

@@ -1,15 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
-using FaceStudio.Core.Errors;
 using FaceStudio.Core.Text;
 
 namespace FaceStudio.Cli.Commands;
 
-/// <summary><c>facestudio tokenize "&lt;text&gt;" [--tokenizer DIR]</c>: prints the CLIP ids of a prompt on one line.</summary>
+/// <summary><c>facestudio tokenize "&lt;text&gt;" [--tokenizer DIR | --models DIR]</c>: prints the CLIP ids of a prompt on one line.</summary>
 internal static class TokenizeCommand
 {
-    /// <summary>Environment variable naming the tokenizer folder when <c>--tokenizer</c> is absent.</summary>
-    public const string TokenizerEnvironmentVariable = "FACESTUDIO_TOKENIZER";
+    /// <summary>Environment variable naming the tokenizer folder when neither <c>--tokenizer</c> nor <c>--models</c> is given.</summary>
+    public const string TokenizerEnvironmentVariable = ModelResolver.TokenizerVariable;
 
     public static Command Create()
     {
@@ -17,22 +16,25 @@ internal static class TokenizeCommand
         var tokenizer = new Option<string?>("--tokenizer")
         {
             Description = "Folder holding vocab.json and merges.txt (a model's tokenizer/ folder). "
-                + $"Required unless the {TokenizerEnvironmentVariable} environment variable names one.",
+                + $"Default: the --models pack's tokenizer, then the {TokenizerEnvironmentVariable} environment variable, then the demo pack's (byte-level) tokenizer.",
         };
+        var models = ModelResolver.ModelsOption();
         var command = new Command("tokenize",
             "Print the CLIP token ids of a prompt on one line, separated by spaces: start and end tokens included, "
             + "padding left out, truncated to 77 positions like the text encoder sees it.")
         {
             text,
             tokenizer,
+            models,
         };
-        command.SetAction(parseResult => Run(parseResult.GetValue(text) ?? string.Empty, parseResult.GetValue(tokenizer)));
+        command.SetAction(parseResult => Run(
+            parseResult.GetValue(text) ?? string.Empty,
+            new ModelResolver(parseResult.GetValue(models), Console.Error).Tokenizer(parseResult.GetValue(tokenizer))));
         return command;
     }
 
-    private static int Run(string text, string? tokenizerOption)
+    private static int Run(string text, string directory)
     {
-        string directory = ResolveDirectory(tokenizerOption);
         ClipTokenizer clip = ClipTokenizer.FromDirectory(directory);
         TokenizedText tokens = clip.Tokenize(text);
         Console.Out.WriteLine(string.Join(' ', tokens.InputIds.Take(tokens.TokenCount).Select(id => id.ToString(CultureInfo.InvariantCulture))));
@@ -44,22 +46,5 @@ internal static class TokenizeCommand
         }
 
         return 0;
-    }
-
-    private static string ResolveDirectory(string? tokenizerOption)
-    {
-        if (!string.IsNullOrWhiteSpace(tokenizerOption))
-        {
-            return tokenizerOption;
-        }
-
-        string? fromEnvironment = Environment.GetEnvironmentVariable(TokenizerEnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        throw new FaceStudioValidationException("--tokenizer",
-            $"No tokenizer folder given: expected --tokenizer DIR (a folder with vocab.json and merges.txt) or the {TokenizerEnvironmentVariable} environment variable.");
     }
 }
