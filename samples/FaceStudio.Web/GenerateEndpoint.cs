@@ -3,38 +3,65 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
-using Microsoft.AspNetCore.Http.Features;
+using FaceStudio.Core.Scheduling;
+using Microsoft.Extensions.Options;
 
 namespace FaceStudio.Web;
 
 /// <summary>Limits of the <c>POST /generate</c> endpoint (section <c>GenerateEndpoint</c>).</summary>
-public sealed record GenerateEndpointOptions
+public sealed class GenerateEndpointOptions
 {
-    /// <summary>Largest accepted request body (multipart form with photos).</summary>
-    public long MaxRequestBytes { get; init; } = 20 * 1024 * 1024;
+    /// <summary>Largest accepted request body (multipart form with photos); larger bodies get 413.</summary>
+    public long MaxRequestBytes { get; set; } = 20 * 1024 * 1024;
 
     /// <summary>Most face photos (identities) per request.</summary>
-    public int MaxFaces { get; init; } = 4;
+    public int MaxFaces { get; set; } = 4;
 
     /// <summary>Most inference steps per request.</summary>
-    public int MaxSteps { get; init; } = 50;
+    public int MaxSteps { get; set; } = 50;
 }
 
 /// <summary>
 /// <c>POST /generate</c>: multipart form (<c>prompt</c>, optional <c>negative</c>, <c>steps</c>, <c>seed</c>,
 /// <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>; files <c>face</c> (one per person) and
-/// <c>style</c>) → <c>image/png</c>. Bad input is a 400 problem document naming the field.
+/// <c>style</c>) → <c>image/png</c>. Bad input is a 400 problem document naming the form field; a body over
+/// <see cref="GenerateEndpointOptions.MaxRequestBytes"/> is 413.
 /// </summary>
 internal static class GenerateEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, GenerateEndpointOptions limits, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, CancellationToken cancellationToken)
     {
+        GenerateEndpointOptions limits = options.Value;
+        if (request.ContentLength > limits.MaxRequestBytes)
+        {
+            return TooLarge(limits, request.ContentLength.Value);
+        }
+
         if (!request.HasFormContentType)
         {
             return Problem("body", "Expected a multipart/form-data body with at least a 'prompt' field.");
         }
 
-        IFormCollection form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own body limit (a body without Content-Length that grows past the limit).
+            return TooLarge(limits, actual: null);
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            // The form reader's multipart limits.
+            return TooLarge(limits, actual: null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return Problem("body", $"The multipart body is malformed: {ex.Message}");
+        }
+
         string? prompt = form["prompt"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(prompt))
         {
@@ -52,10 +79,10 @@ internal static class GenerateEndpoint
             var identities = new List<IdentityInput>(faces.Count);
             foreach (IFormFile face in faces)
             {
-                identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(face.FileName, await DecodeAsync(codec, face, cancellationToken))));
+                identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(face.FileName, await DecodeAsync(codec, face, "face", cancellationToken))));
             }
 
-            StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, styleFile, cancellationToken)) : null;
+            StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, styleFile, "style", cancellationToken)) : null;
             var generation = new GenerationRequest
             {
                 Prompt = prompt,
@@ -64,7 +91,7 @@ internal static class GenerateEndpoint
                 Style = style,
                 Steps = Int(form, "steps", 25),
                 Seed = form.ContainsKey("seed") ? Long(form, "seed") : null,
-                Scheduler = form["scheduler"].FirstOrDefault() ?? "euler-a",
+                Scheduler = form["scheduler"].FirstOrDefault() ?? SchedulerCatalog.EulerAncestral,
                 GuidanceScale = Float(form, "guidance", 7.5f),
                 Alpha = Float(form, "alpha", 0.5f),
                 Width = Int(form, "width", 512),
@@ -82,21 +109,50 @@ internal static class GenerateEndpoint
             request.HttpContext.Response.Headers["X-FaceStudio-Steps-Per-Second"] = result.Metadata.Timings.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture);
             return Results.File(png.ToArray(), "image/png");
         }
+        catch (FieldException ex)
+        {
+            return Problem(ex.Field, ex.InnerException!.Message);
+        }
         catch (FaceStudioValidationException ex)
         {
-            return Problem(ex.ParameterName, ex.Message);
+            return Problem(FormField(ex.ParameterName), ex.Message);
         }
-        catch (FaceStudioException ex) when (ex is ImageInputException or FaceNotFoundException)
+        catch (FaceNotFoundException ex)
         {
-            return Problem("image", ex.Message);
+            // Only reference photos are searched for faces.
+            return Problem("face", ex.Message);
         }
     }
 
-    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, IFormFile file, CancellationToken cancellationToken)
+    /// <summary>The form field a pipeline validation error is about (the pipeline names request properties).</summary>
+    internal static string FormField(string parameter) => parameter switch
+    {
+        "Width" => "width",
+        "Height" => "height",
+        "steps" or "Steps" => "steps",
+        "name" or "Scheduler" => "scheduler",
+        "GuidanceScale" or "IdentityGuidanceScale" => "guidance",
+        "Alpha" => "alpha",
+        "Prompt" => "prompt",
+        "NegativePrompt" => "negative",
+        "Regions" => "face",
+        _ when parameter.StartsWith("Identities", StringComparison.Ordinal) => "face",
+        _ when parameter.StartsWith("Style", StringComparison.Ordinal) => "style",
+        _ => parameter,
+    };
+
+    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, IFormFile file, string field, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        return codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, cancellationToken: cancellationToken);
+        try
+        {
+            return codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, cancellationToken: cancellationToken);
+        }
+        catch (ImageInputException ex)
+        {
+            throw new FieldException(field, ex);
+        }
     }
 
     private static int Int(IFormCollection form, string key, int fallback) =>
@@ -114,4 +170,17 @@ internal static class GenerateEndpoint
         new Dictionary<string, string[]> { [field] = [detail] },
         detail: detail,
         title: "The generation request is invalid.");
+
+    private static IResult TooLarge(GenerateEndpointOptions limits, long? actual) => Results.Problem(
+        detail: actual is { } n
+            ? string.Create(CultureInfo.InvariantCulture, $"The request body is {n} bytes but this server accepts at most {limits.MaxRequestBytes}.")
+            : string.Create(CultureInfo.InvariantCulture, $"The request body is larger than this server accepts ({limits.MaxRequestBytes} bytes)."),
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The request body is too large.");
+
+    /// <summary>An uploaded file that could not be decoded, with the form field it came in.</summary>
+    private sealed class FieldException(string field, Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Field { get; } = field;
+    }
 }

@@ -1,0 +1,40 @@
+using FaceStudio.Imaging.DependencyInjection;
+using FaceStudio.Onnx.DependencyInjection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace FaceStudio.Web;
+
+/// <summary>Composes the web sample: FaceStudio pipeline from configuration, the image codec and <c>POST /generate</c>.</summary>
+public static class WebSample
+{
+    /// <summary>Builds the app from command-line arguments (<c>--urls</c>, <c>--FaceStudio:ModelPack DIR</c>, …).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+
+        // FaceStudio: pipeline from the "FaceStudio" section (no ModelPack: the built-in demo pack), validated on start.
+        builder.Services.AddFaceStudio(builder.Configuration.GetSection("FaceStudio"));
+        builder.Services.AddFaceStudioImaging();
+
+        // Limits are read through options (not before Build) so every configuration source, tests' included, applies.
+        builder.Services.AddOptions<GenerateEndpointOptions>()
+            .Bind(builder.Configuration.GetSection("GenerateEndpoint"))
+            .Validate(o => o.MaxRequestBytes > 0 && o.MaxFaces >= 0 && o.MaxSteps > 0, "GenerateEndpoint: MaxRequestBytes and MaxSteps must be positive and MaxFaces 0 or more.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<FormOptions>()
+            .Configure<IOptions<GenerateEndpointOptions>>((form, limits) => form.MultipartBodyLengthLimit = limits.Value.MaxRequestBytes);
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<GenerateEndpointOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
+        builder.Services.AddProblemDetails();
+
+        WebApplication app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapGet("/", () => Results.Text("FaceStudio sample: POST /generate (multipart: prompt, face files, optional style file) returns a PNG."));
+        app.MapPost("/generate", GenerateEndpoint.HandleAsync).DisableAntiforgery();
+        return app;
+    }
+}
