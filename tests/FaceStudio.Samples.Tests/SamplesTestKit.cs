@@ -1,0 +1,109 @@
+using FaceStudio.Core.Imaging;
+using FaceStudio.Imaging;
+
+namespace FaceStudio.Samples.Tests;
+
+/// <summary>A temporary folder removed on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "fs-samples-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    public string NewFolder()
+    {
+        string path = File(Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder is harmless.
+        }
+    }
+}
+
+/// <summary>Pictures the tests send.</summary>
+internal static class TestImages
+{
+    /// <summary>
+    /// A grey photo with one saturated square: the demo detector's random heads fire on saturated green and red
+    /// cells and not on mid grey, so the square is where the demo "faces" are.
+    /// </summary>
+    public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour)
+    {
+        var image = new RgbImage(size, size);
+        for (int y = 0; y < size; y++)
+        {
+            Span<byte> row = image.Row(y);
+            for (int x = 0; x < size; x++)
+            {
+                bool inside = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
+                row[x * 3] = inside ? colour.R : (byte)128;
+                row[(x * 3) + 1] = inside ? colour.G : (byte)128;
+                row[(x * 3) + 2] = inside ? colour.B : (byte)128;
+            }
+        }
+
+        return image;
+    }
+
+    /// <summary>The standard face photo of these tests.</summary>
+    public static RgbImage Face() => Photo(128, 40, 40, 48, (0, 255, 0));
+
+    /// <summary>A plain grey photo, where the demo detector finds nothing.</summary>
+    public static RgbImage Grey() => Photo(128, 0, 0, 0, (0, 0, 0));
+
+    /// <summary>A colour gradient (style image).</summary>
+    public static RgbImage Gradient(int width, int height)
+    {
+        var image = new RgbImage(width, height);
+        for (int y = 0; y < height; y++)
+        {
+            Span<byte> row = image.Row(y);
+            for (int x = 0; x < width; x++)
+            {
+                row[x * 3] = (byte)(x * 255 / (width - 1));
+                row[(x * 3) + 1] = (byte)(y * 255 / (height - 1));
+                row[(x * 3) + 2] = 90;
+            }
+        }
+
+        return image;
+    }
+
+    public static byte[] Png(RgbImage image) => SkiaImageCodec.EncodePngBytes(image);
+
+    public static string SavePng(RgbImage image, string path)
+    {
+        System.IO.File.WriteAllBytes(path, Png(image));
+        return path;
+    }
+
+    /// <summary>The repository root (the folder holding FaceStudio.Core.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "FaceStudio.Core.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("FaceStudio.Core.sln not found above " + AppContext.BaseDirectory);
+    }
+}
