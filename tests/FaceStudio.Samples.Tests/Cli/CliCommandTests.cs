@@ -1,6 +1,7 @@
 extern alias cli;
 
 using System.Globalization;
+using System.Text.Json.Nodes;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
@@ -206,6 +207,31 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
         Assert.Equal(string.Empty, run.Out);
         Assert.StartsWith("error: ", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
         Assert.Contains("grey.png", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pack_without_a_detector_needs_the_detector_option_which_wins_over_the_pack()
+    {
+        // A copy of the demo pack whose manifest no longer names a face detector.
+        string pack = fixture.NewFolder();
+        DemoPack.Create(pack);
+        string manifestPath = Path.Combine(pack, ModelPackManifest.FileName);
+        JsonNode manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        Assert.True(manifest["components"]!.AsObject().Remove("faceDetector"));
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        string photo = TestImages.SavePng(TestImages.Face(), Path.Combine(fixture.NewFolder(), "face.png"));
+
+        CliResult missing = await CliFixture.RunAsync("faces", photo, "--models", pack);
+        CliResult given = await CliFixture.RunAsync("faces", photo, "--models", pack, "--detector", fixture.Pack.FaceDetectorPath!);
+        CliResult reference = await CliFixture.RunAsync("faces", photo, "--models", fixture.Pack.Root);
+
+        Assert.Equal(1, missing.ExitCode);
+        string line = Assert.Single(missing.ErrorLines);
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("no face detector", line, StringComparison.Ordinal);
+        Assert.Contains("--detector", line, StringComparison.Ordinal);
+        Assert.Equal(0, given.ExitCode);
+        Assert.Equal(reference.Out, given.Out);
     }
 
     [Fact]
