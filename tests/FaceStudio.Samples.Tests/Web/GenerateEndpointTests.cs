@@ -51,7 +51,9 @@ public sealed class GenerateEndpointTests(WebSampleFactory factory) : IClassFixt
     public async Task Default_size_is_512_by_512()
     {
         using HttpClient client = factory.CreateClient();
-        using MultipartFormDataContent form = Form(("prompt", "a cat"), ("steps", "1"));
+        using MultipartFormDataContent form = Form(("prompt", "a portrait of a person"), ("steps", "1"));
+        AddFile(form, "face", "face.png", TestImages.Png(TestImages.Face()));
+        AddFile(form, "style", "style.png", TestImages.Png(TestImages.Gradient(64, 64)));
 
         using HttpResponseMessage response = await client.PostAsync(new Uri("/generate", UriKind.Relative), form);
 
