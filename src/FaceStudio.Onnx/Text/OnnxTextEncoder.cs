@@ -63,7 +63,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
             tokenizer,
             (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<WeightedPromptTokenizer>(),
             _options.ParseAttention);
-        _maxWindows = _prompts.MaxWindows(_options.MaxContextTokens);
+        _maxWindows = _prompts.MaxWindows(_options.MaxContextTokens ?? tokenizer.MaxLength);
 
         var contract = new GraphContract(session, "Text encoder", source);
         NodeMetadata ids = contract.RequireInput("input_ids", Expected, IdTypes, 2);
@@ -153,7 +153,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         string[] texts = prompts.Select(p => p ?? string.Empty).ToArray();
-        IReadOnlyList<WeightedTokenization> tokens = _prompts.TokenizeBatch(texts, _options.MaxContextTokens, _options.FillContext ? _maxWindows : 1);
+        IReadOnlyList<WeightedTokenization> tokens = _prompts.TokenizeBatch(texts, MaxTokens, _options.FillContext ? _maxWindows : 1);
         int b = tokens.Count, length = _tokenizer.MaxLength, windows = tokens[0].WindowCount, d = HiddenSize;
         int rows = b * windows;
 

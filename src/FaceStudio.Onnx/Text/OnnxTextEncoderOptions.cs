@@ -6,7 +6,7 @@ namespace FaceStudio.Onnx.Text;
 
 /// <summary>How <see cref="OnnxTextEncoder"/> reads prompts: attention syntax, and how many 77-token windows a prompt may fill.</summary>
 /// <remarks>
-/// Windows allowed W = <see cref="MaxContextTokens"/> / window length (77 for CLIP), at least 1. The default, 77, is plain
+/// Windows allowed W = <see cref="MaxContextTokens"/> / window length (77 for CLIP), at least 1. The default, null, is plain
 /// CLIP: one window, longer prompts truncated with a logged warning. Use <see cref="ForDenoiser"/> to derive the options
 /// from the denoiser's declared context.
 /// </remarks>
@@ -18,8 +18,11 @@ public sealed record OnnxTextEncoderOptions
     /// <summary>CLIP's window length, start and end tokens included.</summary>
     public const int ClipWindowLength = 77;
 
-    /// <summary>Context positions one prompt's encoding may fill; windows allowed = this / the tokenizer's length (at least 1).</summary>
-    public int MaxContextTokens { get; init; } = ClipWindowLength;
+    /// <summary>
+    /// Context positions one prompt's encoding may fill; windows allowed = this / the tokenizer's length (at least 1).
+    /// Null: one window.
+    /// </summary>
+    public int? MaxContextTokens { get; init; }
 
     /// <summary>Parse <c>(words:1.3)</c>, <c>(words)</c>, <c>[words]</c> and scale embeddings by the weights; false reads brackets as text.</summary>
     public bool ParseAttention { get; init; } = true;
@@ -59,7 +62,7 @@ public sealed record OnnxTextEncoderOptions
     /// <exception cref="FaceStudioValidationException"><see cref="MaxContextTokens"/> is below 1.</exception>
     public void Validate()
     {
-        if (MaxContextTokens < 1)
+        if (MaxContextTokens is < 1)
         {
             throw new FaceStudioValidationException(nameof(MaxContextTokens),
                 string.Create(CultureInfo.InvariantCulture, $"MaxContextTokens must be at least 1 (one window is always kept); got {MaxContextTokens}."));
