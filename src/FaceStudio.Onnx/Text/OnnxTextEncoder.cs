@@ -70,7 +70,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
         _idType = ids.ElementDataType;
         if (GraphContract.FixedDim(ids, 1) is { } fixedLength && fixedLength != tokenizer.MaxLength)
         {
-            throw contract.Mismatch($"'input_ids' has {fixedLength} positions but the tokenizer produces {tokenizer.MaxLength}", Expected);
+            throw contract.Mismatch($"'input_ids' has {fixedLength} positions but the tokenizer produces {tokenizer.MaxLength} (long prompts are split into windows of that length, so the axis must be dynamic or fixed to it)", Expected);
         }
 
         // A fixed batch (e.g. 1, as some exports have) is served in chunks of that size.

@@ -249,7 +249,7 @@ public sealed class OnnxTextEncoderWindowTests
     public async Task FixedBatchGraphRunsInChunksOfItsSize(int fixedBatch, OnnxElementType idsType)
     {
         using var encoder = new OnnxTextEncoder(
-            new InferenceSession(TextReference.EchoEncoder(idsType, fixedBatch, withMask: false).ToBytes()), Clip, ownsSession: true,
+            new InferenceSession(TextReference.EchoEncoder(idsType, fixedBatch, withMask: false, withPooler: true).ToBytes()), Clip, ownsSession: true,
             options: new OnnxTextEncoderOptions { MaxContextTokens = 2 * W });
 
         TextEncoding result = await encoder.EncodeAsync(["", LongPrompt]);
@@ -262,6 +262,23 @@ public sealed class OnnxTextEncoderWindowTests
             Assert.Equal(expectedIds[i], (long)echoed[i * 2]);
             Assert.Equal(fixedBatch, echoed[(i * 2) + 1]);
         }
+
+        // Pooled: each prompt's first window (ids 0–76 and 154–230), whichever chunk it ran in.
+        Assert.Equal([2, 2], result.Pooled!.ShapeArray());
+        for (int b = 0; b < 2; b++)
+        {
+            double meanId = expectedIds.Skip(b * 2 * W).Take(W).Average();
+            Assert.InRange(result.Pooled.Buffer[b * 2] - meanId, -0.05, 0.05);
+            Assert.Equal(fixedBatch, result.Pooled.Buffer[(b * 2) + 1]);
+        }
+    }
+
+    [Fact]
+    public async Task MalformedWeightIsATypedError()
+    {
+        TextEncoderSpec spec = Spec();
+        using OnnxTextEncoder encoder = Create(spec, TextEncoderWeights.Random(spec, 1));
+        await Assert.ThrowsAsync<Core.Errors.FaceStudioValidationException>(() => encoder.EncodeAsync(["a (cat:1.2.3)"]));
     }
 
     [Theory]

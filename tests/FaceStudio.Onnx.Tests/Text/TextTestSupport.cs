@@ -87,9 +87,10 @@ internal static class TextReference
 
     /// <summary>
     /// An encoder that echoes what it was fed: last_hidden_state[r, t] = (input_ids[r, t], attention_mask[r, t] when
-    /// declared, batch size of the run), so tests see every row, its mask and how many rows each run had.
+    /// declared, batch size of the run), so tests see every row, its mask and how many rows each run had;
+    /// pooler_output (optional) = mean over t of last_hidden_state.
     /// </summary>
-    public static OnnxModelBuilder EchoEncoder(OnnxElementType idType, OnnxDim batch, bool withMask)
+    public static OnnxModelBuilder EchoEncoder(OnnxElementType idType, OnnxDim batch, bool withMask, bool withPooler = false)
     {
         var g = new GraphBuilder("echo_text_encoder");
         string ids = g.Input("input_ids", idType, batch, Window);
@@ -103,7 +104,13 @@ internal static class TextReference
 
         string rows = g.Cast(g.Slice(g.Shape(ids), [0], [1], [0]), OnnxElementType.Float);
         channels.Add(g.Unsqueeze(g.Add(g.Mul(idsF, g.FloatScalar(0f)), rows), 2));
-        g.Output("last_hidden_state", g.Concat(2, [.. channels]), OnnxElementType.Float, batch, Window, channels.Count);
+        string last = g.Concat(2, [.. channels]);
+        g.Output("last_hidden_state", last, OnnxElementType.Float, batch, Window, channels.Count);
+        if (withPooler)
+        {
+            g.Output("pooler_output", g.ReduceMean(last, [1], keepDims: false), OnnxElementType.Float, batch, channels.Count);
+        }
+
         return new OnnxModelBuilder(g);
     }
 }
