@@ -62,7 +62,7 @@ public class TokenizerBenchmarks
         return _hidden[0];
     }
 
-    private static string FindTokenizerDirectory()
+    internal static string FindTokenizerDirectory()
     {
         string? fromEnvironment = Environment.GetEnvironmentVariable("FACESTUDIO_TOKENIZER");
         if (!string.IsNullOrWhiteSpace(fromEnvironment))

@@ -54,11 +54,16 @@ public sealed partial class WeightedPromptTokenizer
     /// </summary>
     /// <param name="prompts">The prompts.</param>
     /// <param name="maxContextTokens">Context tokens the denoiser accepts; null when unlimited.</param>
-    public IReadOnlyList<WeightedTokenization> TokenizeBatch(IReadOnlyList<string> prompts, int? maxContextTokens = null)
+    /// <param name="minimumWindows">
+    /// Windows every prompt gets at least (capped by <paramref name="maxContextTokens"/>): a denoiser whose context length is
+    /// fixed needs all of them, filled with start and end tokens when the prompts are short.
+    /// </param>
+    public IReadOnlyList<WeightedTokenization> TokenizeBatch(IReadOnlyList<string> prompts, int? maxContextTokens = null, int minimumWindows = 1)
     {
         ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minimumWindows, 1);
         var encoded = new List<(List<int> Ids, List<float> Weights)>(prompts.Count);
-        int windows = 1;
+        int windows = minimumWindows;
         foreach (string prompt in prompts)
         {
             ArgumentNullException.ThrowIfNull(prompt, nameof(prompts));

@@ -12,7 +12,7 @@ namespace FaceStudio.Core.Text;
 public sealed class WeightedTokenization
 {
     /// <summary>Creates a tokenization; arrays are taken as they are (not copied).</summary>
-    /// <param name="inputIds">Ids, <paramref name="windowCount"/> × <paramref name="windowLength"/>.</param>
+    /// <param name="inputIds">Ids: a whole number of windows of <paramref name="windowLength"/> positions.</param>
     /// <param name="attentionMask">1 for start, content and end positions; 0 for padding.</param>
     /// <param name="weights">Per-position weights; 1 for start, end and padding.</param>
     /// <param name="windowLength">Positions per window (77 for CLIP).</param>

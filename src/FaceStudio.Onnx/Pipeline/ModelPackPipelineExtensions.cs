@@ -6,6 +6,7 @@ using FaceStudio.Onnx.Guidance;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Sessions;
+using FaceStudio.Onnx.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -48,12 +49,6 @@ public static class ModelPackPipelineExtensions
                 builder.UseDenoiser(Own(loader.LoadDenoiser(pack)));
             }
 
-            if (builder.TextEncoder is null)
-            {
-                ITokenizer tokenizer = ClipTokenizer.FromDirectory(Path.GetDirectoryName(pack.TokenizerVocabPath)!);
-                builder.UseTextEncoder(Own(loader.LoadTextEncoder(pack, tokenizer)));
-            }
-
             if (builder.LatentDecoder is null)
             {
                 builder.UseLatentDecoder(Own(loader.LoadVaeDecoder(pack)));
@@ -85,6 +80,16 @@ public static class ModelPackPipelineExtensions
             if (builder.GuidanceProjector is null && pack.ProjectorPath is { } projectorPath)
             {
                 builder.UseGuidanceProjector(Own(OnnxGuidanceProjector.Load(projectorPath, sessionOptions.For(ModelComponent.Projector), factory)));
+            }
+
+            if (builder.TextEncoder is null)
+            {
+                // After the denoiser and projector: the windows a prompt may fill follow the denoiser's context, less
+                // the identity tokens the composed path appends when that context is fixed.
+                ITokenizer tokenizer = ClipTokenizer.FromDirectory(Path.GetDirectoryName(pack.TokenizerVocabPath)!);
+                OnnxTextEncoderOptions textOptions = OnnxTextEncoderOptions.ForDenoiser(
+                    builder.Denoiser!.Capabilities, builder.GuidanceProjector?.TokensPerIdentity ?? 0, tokenizer.MaxLength);
+                builder.UseTextEncoder(Own(OnnxTextEncoder.Load(pack.TextEncoderPath, tokenizer, sessionOptions.For(ModelComponent.TextEncoder), factory, textOptions, loggers)));
             }
 
             if (pack.Manifest?.Options?.Guidance is { } flavor)
