@@ -42,7 +42,7 @@ internal static class EmbedCommand
         var photos = photoPaths.Select(p => new IdentityPhoto(p, codec.Decode(p, cancellationToken: cancellationToken))).ToArray();
         var encoder = new IdentityEncoder(detector, embedder, new IdentityEncoderOptions { Selection = selection, MinimumFaceSize = minimumSize });
         var identity = await encoder.EncodeAsync(photos, selection, cancellationToken).ConfigureAwait(false);
-        ModelResolver.WarnSmallFaces(identity, minimumSize);
+        WarnSmallFaces(identity, minimumSize);
         return identity;
     }
 
@@ -61,5 +61,15 @@ internal static class EmbedCommand
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outputPath} ({identity.Dimension}-d, {identity.Faces.Count} face(s))"));
         return 0;
+    }
+
+    /// <summary>Prints one warning line per face below the minimum size.</summary>
+    private static void WarnSmallFaces(IdentityEmbedding identity, float minimum)
+    {
+        foreach (var f in identity.Faces.Where(f => f.BelowMinimumSize))
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"warning: photo '{f.Source}': face #{f.FaceIndex} is {f.Size:F0} px on its shorter side, below {minimum:F0} px; its embedding may be unreliable."));
+        }
     }
 }

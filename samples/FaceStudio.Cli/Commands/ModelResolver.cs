@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using FaceStudio.Core.Errors;
-using FaceStudio.Core.Identity;
 using FaceStudio.Onnx.Packs;
 
 namespace FaceStudio.Cli.Commands;
@@ -57,16 +55,6 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
     /// <summary>The face embedder model file.</summary>
     public string Embedder(string? option) =>
         Resolve(option, "--embedder", EmbedderVariable, "face embedder (facestudio.json component 'faceEmbedder')", p => p.FaceEmbedderPath);
-
-    /// <summary>Prints one warning line per face below the minimum size.</summary>
-    public static void WarnSmallFaces(IdentityEmbedding identity, float minimum)
-    {
-        foreach (var f in identity.Faces.Where(f => f.BelowMinimumSize))
-        {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"warning: photo '{f.Source}': face #{f.FaceIndex} is {f.Size:F0} px on its shorter side, below {minimum:F0} px; its embedding may be unreliable."));
-        }
-    }
 
     private string Resolve(string? option, string optionName, string variable, string what, Func<ModelPack, string?> fromPack)
     {
