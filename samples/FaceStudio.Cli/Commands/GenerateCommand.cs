@@ -11,6 +11,7 @@ using FaceStudio.Imaging;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Sessions;
+using Microsoft.Extensions.Logging;
 
 namespace FaceStudio.Cli.Commands;
 
@@ -104,7 +105,12 @@ internal static class GenerateCommand
         }
 
         var sessionOptions = new PipelineSessionOptions { Default = OnnxSessionOptions.Default with { Provider = s.ExecutionProvider } };
-        using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseModelPack(pack, sessionOptions).Build();
+        // Warnings (e.g. a prompt cut to fit the context) go to stderr as single lines.
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseLoggerFactory(loggers).UseModelPack(pack, sessionOptions).Build();
         var request = new GenerationRequest
         {
             Prompt = s.Prompt,
