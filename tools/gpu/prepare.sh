@@ -25,8 +25,10 @@ dotnet publish "$root/benchmarks/FaceStudio.GpuLoop/FaceStudio.GpuLoop.csproj" -
   -p:FaceStudioOnnxRuntime=Gpu -p:PublishTrimmed=true -p:TrimMode=partial \
   -p:EnableTrimAnalyzer=false -p:SuppressTrimAnalysisWarnings=true -o "$publish" -nologo -v:q
 
-# The CUDA provider (and TensorRT's, unused) travel separately; everything else goes in one archive.
-rm -f "$publish"/libonnxruntime_providers_cuda.so "$publish"/libonnxruntime_providers_tensorrt.so
+# The CUDA provider (and TensorRT's, unused) travel separately; everything else goes in one archive. The Gpu
+# meta-package also drops the Windows natives (onnxruntime*.dll, ~215 MB) into a linux-x64 publish: not needed.
+rm -f "$publish"/libonnxruntime_providers_cuda.so "$publish"/libonnxruntime_providers_tensorrt.so "$publish"/onnxruntime*.dll
+rm -f "$publish"/*.pdb
 for lib in libonnxruntime.so libonnxruntime_providers_shared.so FaceStudio.GpuLoop; do
   [ -e "$publish/$lib" ] || { echo "missing $lib in the published app" >&2; exit 1; }
 done
@@ -49,7 +51,7 @@ for i in "${!parts[@]}"; do
   cp "${parts[$i]}" "$stage/piece$i/"
 done
 cp "$app" "$stage/piece$last/"
-( cd "$stage" && sha256sum cuda/cuda.so.xz.* > "piece$last/cuda.sha256" )
+( cd "$pieces" && sha256sum cuda.so.xz.* ) > "$stage/piece$last/cuda.sha256"
 
 # Size check: the tracked tree travels with every call, plus the carried folder.
 tree=$(cd "$root" && git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
