@@ -187,7 +187,7 @@ def save(model: onnx.ModelProto, dst: Path) -> None:
         onnx.save_model(model, str(dst))
     else:
         onnx.save_model(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=dst.name + ".data", size_threshold=1024)
+                        location=dst.name + "_data", size_threshold=1024)
 
 
 def main(argv: list[str] | None = None) -> int:
