@@ -71,11 +71,16 @@ def save(model, path: Path) -> None:
 
     for stale in path.parent.glob(path.name + "_data"):
         stale.unlink()
-    if model.ByteSize() < TWO_GB - 64 * 1024 ** 2:
+    if weight_bytes(model) < TWO_GB - 256 * 1024 ** 2:
         onnx.save_model(model, str(path))
     else:
         onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                         location=path.name + "_data", size_threshold=1024)
+
+
+def weight_bytes(model) -> int:
+    """Bytes of the initializers (ByteSize() itself fails on messages over 2 GB)."""
+    return sum(len(t.raw_data) or 4 * len(t.float_data) or 8 * len(t.int64_data) for t in model.graph.initializer)
 
 
 def size_of(path: Path) -> int:

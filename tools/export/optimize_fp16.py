@@ -183,7 +183,8 @@ def ort_optimize(src: Path, model_type: str, fuse: bool, fp16: bool) -> onnx.Mod
 def save(model: onnx.ModelProto, dst: Path) -> None:
     """Writes one file when it fits in protobuf's 2 GB, else weights as one external-data file beside it."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    if model.ByteSize() < TWO_GB - 64 * 1024 ** 2:
+    weights = sum(len(t.raw_data) or 4 * len(t.float_data) or 2 * len(t.int32_data) for t in model.graph.initializer)
+    if weights < TWO_GB - 256 * 1024 ** 2:  # ByteSize() itself fails on messages over 2 GB
         onnx.save_model(model, str(dst))
     else:
         onnx.save_model(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
