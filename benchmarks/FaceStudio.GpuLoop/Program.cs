@@ -70,6 +70,7 @@ try
 
                 results.Add(result);
                 Console.WriteLine(result.Summary());
+                await SaveAsync(options, model, results).ConfigureAwait(false); // partial results survive a timeout
             }
             else
             {
@@ -83,18 +84,9 @@ try
         }
     }
 
-    string markdown = Report.Markdown(options, model, results);
     Console.WriteLine();
-    Console.WriteLine(markdown);
-    if (options.Json is not null)
-    {
-        await File.WriteAllTextAsync(options.Json, Report.Json(options, model, results)).ConfigureAwait(false);
-    }
-
-    if (options.Markdown is not null)
-    {
-        await File.WriteAllTextAsync(options.Markdown, markdown).ConfigureAwait(false);
-    }
+    Console.WriteLine(Report.Markdown(options, model, results));
+    await SaveAsync(options, model, results).ConfigureAwait(false);
 
     return failed == 0 && results.Count + skipped == options.Modes.Count && results.TrueForAll(r => r.Finite) ? 0 : 1;
 }
@@ -108,6 +100,19 @@ finally
 
 static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
+static async Task SaveAsync(LoopArguments options, string model, IReadOnlyList<ModeResult> results)
+{
+    if (options.Json is not null)
+    {
+        await File.WriteAllTextAsync(options.Json, Report.Json(options, model, results)).ConfigureAwait(false);
+    }
+
+    if (options.Markdown is not null)
+    {
+        await File.WriteAllTextAsync(options.Markdown, Report.Markdown(options, model, results)).ConfigureAwait(false);
+    }
+}
+
 /// <summary>Command line of the loop runner.</summary>
 internal sealed record LoopArguments
 {
@@ -120,7 +125,7 @@ internal sealed record LoopArguments
 
     public ExecutionProviderKind Provider { get; init; } = ExecutionProviderKind.Cuda;
 
-    public IReadOnlyList<string> Modes { get; init; } = ["host", "iobinding", "cudagraph", "raw", "rawgraph"];
+    public IReadOnlyList<string> Modes { get; init; } = ["iobinding", "cudagraph", "host", "raw", "rawgraph"];
 
     public int Steps { get; init; } = 25;
 

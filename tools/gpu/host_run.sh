@@ -51,8 +51,8 @@ stamp "PyTorch eager baseline"
 timeout 180 $py "$root/tools/gpu/unet_bench.py" baseline --work "$work" --json "$out/torch.json" || stamp "baseline failed"
 
 stamp "SDK loop (FaceStudio.GpuLoop)"
-timeout 300 "$app/FaceStudio.GpuLoop" --model "$work/fp16/unet/model.onnx" --provider cuda \
-  --modes host,iobinding,cudagraph,raw,rawgraph --steps 25 --runs 3 --warmup 1 --json "$out/sdk.json" --markdown "$out/sdk.md"
+timeout 360 "$app/FaceStudio.GpuLoop" --model "$work/fp16/unet/model.onnx" --provider cuda \
+  --modes iobinding,cudagraph,host,raw,rawgraph --steps 25 --runs 3 --warmup 1 --json "$out/sdk.json" --markdown "$out/sdk.md"
 stamp "SDK loop exit code $?"
 
 $py "$root/tools/gpu/summarize.py" "$out" | tee "$out/summary.md"
