@@ -48,7 +48,7 @@ cat "$out/machine.txt"
 cp "$work/model-info.json" "$out/" 2>/dev/null
 
 stamp "PyTorch eager baseline"
-timeout 180 $py "$root/tools/gpu/unet_bench.py" baseline --work "$work" --json "$out/torch.json" || stamp "baseline failed"
+timeout 150 $py "$root/tools/gpu/unet_bench.py" baseline --work "$work" --json "$out/torch.json" || stamp "baseline failed"
 
 stamp "SDK loop (FaceStudio.GpuLoop)"
 timeout 360 "$app/FaceStudio.GpuLoop" --model "$work/fp16/unet/model.onnx" --provider cuda \
