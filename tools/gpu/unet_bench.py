@@ -56,10 +56,17 @@ def stage_export(work: Path) -> None:
     if target.exists():
         print(f"export: {target} exists, skipped")
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written into a scratch folder and renamed when complete, so a killed export never looks finished.
+    import shutil
+
+    scratch = work / "fp32.partial"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
     model = build()
     t0 = time.perf_counter()
-    export_onnx(model, str(target))
+    export_onnx(model, str(scratch / "unet.onnx"))
+    shutil.rmtree(target.parent, ignore_errors=True)
+    scratch.rename(target.parent)
     seconds = time.perf_counter() - t0
     size = sum(f.stat().st_size for f in target.parent.iterdir())
     print(f"export: fp32 ONNX {size / 1024 ** 3:.2f} GiB in {seconds:.1f} s", flush=True)
@@ -72,6 +79,11 @@ def stage_optimize(work: Path) -> None:
         print(f"optimize: {target} exists, skipped")
         return
     source = work / "fp32" / "unet.onnx"
+    final = target
+    import shutil
+
+    shutil.rmtree(work / "fp16.partial", ignore_errors=True)
+    target = work / "fp16.partial" / "unet" / "model.onnx"  # renamed to fp16/ when complete
     t0 = time.perf_counter()
     try:
         import optimize_fp16 as opt
@@ -86,12 +98,13 @@ def stage_optimize(work: Path) -> None:
         print(f"optimize: fused fp16 failed ({type(e).__name__}: {e}); falling back to a plain fp16 export", flush=True)
         import torch
 
-        from sd15_unet import export_onnx
-
         model = build("cuda" if torch.cuda.is_available() else "cpu", torch.float16)
         target.parent.mkdir(parents=True, exist_ok=True)
         export_fp16(model, target)
         variant = f"plain fp16 export (fusions failed: {type(e).__name__})"
+    shutil.rmtree(work / "fp16", ignore_errors=True)
+    (work / "fp16.partial").rename(work / "fp16")
+    target = final
     seconds = time.perf_counter() - t0
     size = sum(f.stat().st_size for f in target.parent.iterdir())
     print(f"optimize: {variant}, {size / 1024 ** 3:.2f} GiB in {seconds:.1f} s", flush=True)
