@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Guidance projector → projector/model.onnx (docs/model-contract.md, "Guidance projector").
+
+--flavor ip-adapter-faceid: IP-Adapter-FaceID's MLPProjModel, face_embeds [N,512] → tokens [N,4,768]
+    (Linear 512→1024, GELU, Linear 1024→4·768, reshape, LayerNorm), weights from the checkpoint's "image_proj".
+    The ArcFace embedding is used as InsightFace gives it (IP-Adapter-FaceID normalises upstream; the SDK passes
+    L2-normalised embeddings).
+--flavor facestudio: FaceStudio's Linear, face_embeds [N,512] + image_embeds [N,E] → tokens [N,K,768]
+    (tokens = reshape([face ‖ image]·W + b)); no public weights: --weights FILE (a torch state dict with
+    'weight' [K·768, 512+E] and 'bias'), or --random-weights.
+
+    python tools/export/export_projector.py --out packs/fs --flavor ip-adapter-faceid --checkpoint ip-adapter-faceid_sd15.bin
+    python tools/export/export_projector.py --out packs/rand --flavor facestudio --random-weights
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+
+def build(flavor: str, tokens: int, image_dim: int, context: int = 768):
+    import torch
+    from torch import nn
+
+    class FaceIdProjector(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj = nn.Sequential(nn.Linear(512, 1024), nn.GELU(), nn.Linear(1024, context * tokens))
+            self.norm = nn.LayerNorm(context)
+
+        def forward(self, face_embeds):
+            return self.norm(self.proj(face_embeds).reshape(-1, tokens, context))
+
+    class LinearProjector(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(512 + image_dim, tokens * context)
+
+        def forward(self, face_embeds, image_embeds):
+            return self.linear(torch.cat([face_embeds, image_embeds], dim=-1)).reshape(-1, tokens, context)
+
+    return FaceIdProjector() if flavor == "ip-adapter-faceid" else LinearProjector()
+
+
+def main(argv=None) -> int:
+    p = common.parser(__doc__)
+    p.add_argument("--flavor", choices=["ip-adapter-faceid", "facestudio"], required=True)
+    p.add_argument("--checkpoint", type=Path, help="IP-Adapter-FaceID .bin/.safetensors (flavor ip-adapter-faceid)")
+    p.add_argument("--weights", type=Path, help="torch state dict of the FaceStudio Linear (flavor facestudio)")
+    p.add_argument("--tokens", type=int, help="K (default 4)")
+    p.add_argument("--image-dim", type=int, default=768, help="E, the CLIP image embedding width (facestudio)")
+    a = p.parse_args(argv)
+
+    import torch
+
+    tokens = a.tokens or 4
+    common.seed_all(a.seed)
+    model = build(a.flavor, tokens, a.image_dim).eval()
+    if not a.random_weights:
+        if a.flavor == "ip-adapter-faceid":
+            if a.checkpoint is None:
+                p.error("--checkpoint is required without --random-weights")
+            if a.checkpoint.suffix == ".safetensors":
+                from safetensors.torch import load_file
+
+                state = {k.split(".", 1)[1]: v for k, v in load_file(str(a.checkpoint)).items() if k.startswith("image_proj.")}
+            else:
+                state = torch.load(str(a.checkpoint), map_location="cpu", weights_only=True)["image_proj"]
+            model.load_state_dict(state)
+        else:
+            if a.weights is None:
+                p.error("--weights is required for the facestudio flavour without --random-weights (no public weights exist)")
+            model.linear.load_state_dict(torch.load(str(a.weights), map_location="cpu", weights_only=True))
+    else:
+        with torch.no_grad():  # small weights keep random tokens at text-token magnitudes
+            for param in model.parameters():
+                if param.dim() > 1:
+                    param.mul_(0.1)
+
+    path = a.out / "projector" / "model.onnx"
+    if a.flavor == "ip-adapter-faceid":
+        common.export(model, (torch.randn(2, 512),), path, ["face_embeds"], ["tokens"],
+                      {"face_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
+    else:
+        common.export(model, (torch.randn(2, 512), torch.randn(2, a.image_dim)), path, ["face_embeds", "image_embeds"],
+                      ["tokens"], {"face_embeds": {0: "n"}, "image_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
