@@ -56,16 +56,8 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     /// <summary>Loads a model file.</summary>
     public static OnnxLatentDecoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
     {
-        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
-        try
-        {
-            return new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default),
+            session => new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath));
     }
 
     /// <inheritdoc />

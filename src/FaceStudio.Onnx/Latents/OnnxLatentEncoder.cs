@@ -63,16 +63,8 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
     /// <summary>Loads a model file.</summary>
     public static OnnxLatentEncoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
     {
-        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
-        try
-        {
-            return new OnnxLatentEncoder(session, vae, ownsSession: true, modelPath);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default),
+            session => new OnnxLatentEncoder(session, vae, ownsSession: true, modelPath));
     }
 
     /// <inheritdoc />
