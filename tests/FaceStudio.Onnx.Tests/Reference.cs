@@ -109,11 +109,11 @@ internal static class Reference
         return output;
     }
 
-    /// <summary>The cross-attention UNet formula, position by position.</summary>
+    /// <summary>The cross-attention UNet formula, position by position and head by head.</summary>
     public static float[] AttentionUNet(UNetSpec spec, AttentionUNetWeights w, float[] x, float[] timesteps, float[] ehs, int tokens, int batch, int height, int width,
         float[]? idTokens = null, float[]? idMasks = null, float[]? idScales = null, int identities = 0)
     {
-        int c = spec.LatentChannels, d = spec.ContextDim, a = spec.AttentionDim, hw = height * width;
+        int c = spec.LatentChannels, d = spec.ContextDim, a = spec.AttentionDim, heads = spec.Heads, hw = height * width;
         int k = spec.IdentityTokens ?? 0;
         var output = new float[batch * c * hw];
         for (int b = 0; b < batch; b++)
@@ -140,26 +140,26 @@ internal static class Reference
                     }
                 }
 
-                double[] text = Attend(query, ehs, (b * tokens) * d, tokens, d, a, c, w.Key, w.Value);
-                var result = new double[c];
-                for (int ch = 0; ch < c; ch++)
-                {
-                    result[ch] = (timeScale * h[ch]) + text[ch];
-                }
-
+                double[] attended = Attend(query, heads, ehs, (b * tokens) * d, tokens, d, w.Key, w.Value);
                 for (int n = 0; n < identities; n++)
                 {
                     double weight = idMasks![(((b * identities) + n) * hw) + p] * idScales![(b * identities) + n];
-                    double[] id = Attend(query, idTokens!, ((b * identities) + n) * k * d, k, d, a, c, w.IdentityKey, w.IdentityValue);
-                    for (int ch = 0; ch < c; ch++)
+                    double[] id = Attend(query, heads, idTokens!, ((b * identities) + n) * k * d, k, d, w.IdentityKey, w.IdentityValue);
+                    for (int j = 0; j < a; j++)
                     {
-                        result[ch] += weight * id[ch];
+                        attended[j] += weight * id[j];
                     }
                 }
 
                 for (int ch = 0; ch < c; ch++)
                 {
-                    output[(((b * c) + ch) * hw) + p] = (float)result[ch];
+                    double result = timeScale * h[ch];
+                    for (int j = 0; j < a; j++)
+                    {
+                        result += attended[j] * w.Output[(j * c) + ch];
+                    }
+
+                    output[(((b * c) + ch) * hw) + p] = (float)result;
                 }
             }
         }
@@ -167,45 +167,53 @@ internal static class Reference
         return output;
     }
 
-    // softmax_j(q·(ctx_j·Wk)/√a) · (ctx_j·Wv) over the rows ctx_0..ctx_{count-1} starting at offset.
-    private static double[] Attend(double[] query, float[] context, int offset, int count, int d, int a, int c, float[] wk, float[] wv)
+    // Per head (columns [h·hd, (h+1)·hd) of the A-wide rows): softmax_j(q·(ctx_j·Wk)/√hd) · (ctx_j·Wv) over the rows
+    // ctx_0..ctx_{count-1} starting at offset; the heads' results side by side, A wide.
+    private static double[] Attend(double[] query, int heads, float[] context, int offset, int count, int d, float[] wk, float[] wv)
     {
-        var scores = new double[count];
+        int a = query.Length, hd = a / heads;
+        var keys = new double[count, a];
+        var values = new double[count, a];
         for (int j = 0; j < count; j++)
         {
             for (int e = 0; e < a; e++)
             {
-                double key = 0;
                 for (int i = 0; i < d; i++)
                 {
-                    key += context[offset + (j * d) + i] * wk[(i * a) + e];
+                    keys[j, e] += context[offset + (j * d) + i] * wk[(i * a) + e];
+                    values[j, e] += context[offset + (j * d) + i] * wv[(i * a) + e];
+                }
+            }
+        }
+
+        var result = new double[a];
+        var scores = new double[count];
+        for (int head = 0; head < heads; head++)
+        {
+            for (int j = 0; j < count; j++)
+            {
+                scores[j] = 0;
+                for (int e = head * hd; e < (head + 1) * hd; e++)
+                {
+                    scores[j] += query[e] * keys[j, e];
                 }
 
-                scores[j] += query[e] * key;
+                scores[j] /= Math.Sqrt(hd);
             }
 
-            scores[j] /= Math.Sqrt(a);
-        }
-
-        double max = scores.Max(), sum = 0;
-        for (int j = 0; j < count; j++)
-        {
-            scores[j] = Math.Exp(scores[j] - max);
-            sum += scores[j];
-        }
-
-        var result = new double[c];
-        for (int j = 0; j < count; j++)
-        {
-            for (int ch = 0; ch < c; ch++)
+            double max = scores.Max(), sum = 0;
+            for (int j = 0; j < count; j++)
             {
-                double value = 0;
-                for (int i = 0; i < d; i++)
-                {
-                    value += context[offset + (j * d) + i] * wv[(i * c) + ch];
-                }
+                scores[j] = Math.Exp(scores[j] - max);
+                sum += scores[j];
+            }
 
-                result[ch] += scores[j] / sum * value;
+            for (int j = 0; j < count; j++)
+            {
+                for (int e = head * hd; e < (head + 1) * hd; e++)
+                {
+                    result[e] += scores[j] / sum * values[j, e];
+                }
             }
         }
 

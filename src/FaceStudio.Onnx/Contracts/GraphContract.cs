@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using FaceStudio.Core.Errors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -68,14 +67,13 @@ public sealed class GraphContract
         new($"{Component} model {Source} does not match its contract: {problem}. Expected {expected}. Found {Describe()}.");
 
     /// <summary>All declared inputs and outputs as text, e.g. <c>inputs: sample float32 [batch, 4, h, w]; outputs: ...</c>.</summary>
-    public string Describe()
-    {
-        var sb = new StringBuilder("inputs: ");
-        AppendAll(sb, _inputs);
-        sb.Append("; outputs: ");
-        AppendAll(sb, _outputs);
-        return sb.ToString();
-    }
+    public string Describe() => $"inputs: {DescribeInputs()}; outputs: {DescribeOutputs()}";
+
+    /// <summary>The declared inputs as text, <c>(none)</c> when there are none.</summary>
+    internal string DescribeInputs() => DescribeAll(_inputs);
+
+    /// <summary>The declared outputs as text, <c>(none)</c> when there are none.</summary>
+    internal string DescribeOutputs() => DescribeAll(_outputs);
 
     /// <summary>One declaration as text: <c>name type [d0, d1, ...]</c>.</summary>
     public static string Describe(string name, NodeMetadata m)
@@ -122,25 +120,8 @@ public sealed class GraphContract
         return m;
     }
 
-    private static void AppendAll(StringBuilder sb, IReadOnlyDictionary<string, NodeMetadata> all)
-    {
-        bool first = true;
-        foreach ((string name, NodeMetadata m) in all)
-        {
-            if (!first)
-            {
-                sb.Append(", ");
-            }
-
-            first = false;
-            sb.Append(m.IsTensor ? Describe(name, m) : $"{name} {m.OnnxValueType}");
-        }
-
-        if (first)
-        {
-            sb.Append("(none)");
-        }
-    }
+    private static string DescribeAll(IReadOnlyDictionary<string, NodeMetadata> all) =>
+        all.Count == 0 ? "(none)" : string.Join(", ", all.Select(kv => kv.Value.IsTensor ? Describe(kv.Key, kv.Value) : $"{kv.Key} {kv.Value.OnnxValueType}"));
 
     private static string DimName(NodeMetadata m, int axis, int d)
     {

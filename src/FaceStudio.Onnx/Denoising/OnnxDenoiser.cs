@@ -119,16 +119,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     public static OnnxDenoiser Load(string modelPath, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
     {
         options ??= OnnxSessionOptions.Default;
-        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options);
-        try
-        {
-            return new OnnxDenoiser(session, OnnxDenoiserOptions.From(options), ownsSession: true, modelPath);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options),
+            session => new OnnxDenoiser(session, OnnxDenoiserOptions.From(options), ownsSession: true, modelPath));
     }
 
     /// <inheritdoc />

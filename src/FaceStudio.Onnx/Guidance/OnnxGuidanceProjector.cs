@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -74,16 +74,8 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
     /// <exception cref="ModelContractException">The file is missing, unreadable or breaks the projector contract.</exception>
     public static OnnxGuidanceProjector Load(string modelPath, Sessions.OnnxSessionOptions? options = null, Sessions.ISessionFactory? factory = null)
     {
-        InferenceSession session = Identity.IdentitySessions.Open(modelPath, options, factory, "Guidance projector");
-        try
-        {
-            return new OnnxGuidanceProjector(session, ownsSession: true);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return Sessions.SessionLoading.Own(Sessions.SessionLoading.OpenExisting(modelPath, options, factory, "Guidance projector"),
+            session => new OnnxGuidanceProjector(session, ownsSession: true));
     }
 
     /// <inheritdoc />
@@ -102,50 +94,26 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
             throw new ModelContractException(Inv($"image_embeds must be [{n}, {ImageEmbeddingDim}] but is {imageEmbeddings?.ToString() ?? "missing"}."));
         }
 
-        var names = new List<string> { FaceInput };
-        var values = new List<OrtValue>();
+        using HostTensor face = Input(faceEmbeddings, _faceHalf);
+        using HostTensor? image = ImageEmbeddingDim > 0 ? Input(imageEmbeddings!, _imageHalf) : null;
+        string[] names = image is null ? [FaceInput] : [FaceInput, ImageInput];
+        OrtValue[] values = image is null ? [face.Value] : [face.Value, image.Value];
         using var runOptions = new RunOptions();
-        using CancellationTokenRegistration registration = cancellationToken.Register(() => runOptions.Terminate = true);
+        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
         try
         {
-            values.Add(Value(faceEmbeddings, _faceHalf));
-            if (ImageEmbeddingDim > 0)
-            {
-                names.Add(ImageInput);
-                values.Add(Value(imageEmbeddings!, _imageHalf));
-            }
-
             using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, names, values, [TokensOutput]);
-            OrtValue output = outputs[0];
-            long[] shape = output.GetTensorTypeAndShape().Shape;
+            int[] shape = OrtValueReader.Shape(outputs[0]);
             if (shape.Length != 3 || shape[0] != n || shape[1] != TokensPerIdentity || shape[2] != TokenDim)
             {
                 throw new ModelContractException(Inv($"The projector returned tokens [{string.Join(", ", shape)}]; expected [{n}, {TokensPerIdentity}, {TokenDim}]."));
             }
 
-            var result = new FloatTensor(n, TokensPerIdentity, TokenDim);
-            if (output.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float16)
-            {
-                ReadOnlySpan<Half> half = MemoryMarshal.Cast<Float16, Half>(output.GetTensorDataAsSpan<Float16>());
-                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(half, result.Span);
-            }
-            else
-            {
-                output.GetTensorDataAsSpan<float>().CopyTo(result.Span);
-            }
-
-            return Task.FromResult(result);
+            return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(outputs[0]), n, TokensPerIdentity, TokenDim));
         }
-        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException(cancellationToken);
-        }
-        finally
-        {
-            foreach (OrtValue v in values)
-            {
-                v.Dispose();
-            }
+            throw OrtRun.Translate(ex, runOptions, cancellationToken, "Guidance projector");
         }
     }
 
@@ -158,17 +126,12 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
         }
     }
 
-    private static OrtValue Value(FloatTensor tensor, bool half)
+    // [N, width] in the input's precision.
+    private static HostTensor Input(FloatTensor tensor, bool half)
     {
-        long[] shape = [tensor.Dim(0), tensor.Dim(1)];
-        if (!half)
-        {
-            return OrtValue.CreateTensorValueFromMemory(tensor.Buffer, shape);
-        }
-
-        var converted = new Float16[tensor.Length];
-        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(tensor.Span, MemoryMarshal.Cast<Float16, Half>(converted.AsSpan()));
-        return OrtValue.CreateTensorValueFromMemory(converted, shape);
+        var input = new HostTensor(half ? TensorElementType.Float16 : TensorElementType.Float, [tensor.Dim(0), tensor.Dim(1)]);
+        input.WriteFloats(tensor.Span);
+        return input;
     }
 
     private static (int Width, bool Half) ReadInput(InferenceSession session, string name, bool required)

@@ -3,6 +3,7 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -56,23 +57,24 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
         ArgumentNullException.ThrowIfNull(session);
         options ??= new ArcFaceOptions();
         options.Validate();
+        var contract = new GraphContract(session, Component, modelName);
         if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count != 1)
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected one input [N, 3, S, S] and one output [N, D], found inputs {IdentitySessions.DescribeAll(session.InputMetadata)} and outputs {IdentitySessions.DescribeAll(session.OutputMetadata)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected one input [N, 3, S, S] and one output [N, D], found inputs {contract.DescribeInputs()} and outputs {contract.DescribeOutputs()}.");
         }
 
         var (inputName, input) = session.InputMetadata.First();
         int[] d = input.Dimensions;
         if (input.ElementDataType != TensorElementType.Float || d.Length != 4 || d[0] > 1 || d[1] != 3 || d[2] <= 0 || d[2] != d[3])
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [N, 3, S, S] with a dynamic (or 1) batch N and a fixed square size S, found {IdentitySessions.Describe(inputName, input)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [N, 3, S, S] with a dynamic (or 1) batch N and a fixed square size S, found {GraphContract.Describe(inputName, input)}.");
         }
 
         var (outputName, output) = session.OutputMetadata.First();
         int[] od = output.Dimensions;
         if (output.ElementDataType != TensorElementType.Float || od.Length != 2 || od[1] <= 0)
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected a float32 output [N, D] with a fixed D, found {IdentitySessions.Describe(outputName, output)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 output [N, D] with a fixed D, found {GraphContract.Describe(outputName, output)}.");
         }
 
         _session = session;
@@ -88,16 +90,8 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
     /// <summary>Loads an ArcFace model file through the session factory.</summary>
     public static ArcFaceEmbedder Load(string path, ArcFaceOptions? options = null, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
-        var session = IdentitySessions.Open(path, sessionOptions, factory, Component);
-        try
-        {
-            return new ArcFaceEmbedder(session, options, ownsSession: true, modelName: path);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return Sessions.SessionLoading.Own(Sessions.SessionLoading.OpenExisting(path, sessionOptions, factory, Component),
+            session => new ArcFaceEmbedder(session, options, ownsSession: true, modelName: path));
     }
 
     /// <inheritdoc />
@@ -137,10 +131,10 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, blob.AsMemory(start * plane, batch * plane), [batch, 3, s, s]);
             using var outputs = _session.Run(runOptions, [_inputName], [input], [_outputName]);
-            float[] data = IdentitySessions.ReadFloats(outputs[0], out long[] shape);
+            float[] data = OrtValueReader.ReadFloats(outputs[0]);
             if (data.Length != batch * Dimension)
             {
-                throw new ModelContractException($"{Component}: expected an output of [{batch}, {Dimension}], found [{string.Join(", ", shape)}].");
+                throw new ModelContractException($"{Component}: expected an output of [{batch}, {Dimension}], found [{string.Join(", ", OrtValueReader.Shape(outputs[0]))}].");
             }
 
             data.CopyTo(result.Buffer, start * Dimension);

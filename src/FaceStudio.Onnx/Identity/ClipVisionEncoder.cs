@@ -2,6 +2,7 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -27,22 +28,23 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
     public ClipVisionEncoder(InferenceSession session, bool ownsSession = false, string modelName = "model")
     {
         ArgumentNullException.ThrowIfNull(session);
+        var contract = new GraphContract(session, Component, modelName);
         if (session.InputMetadata.Count != 1)
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected one input pixel_values [B, 3, S, S], found {IdentitySessions.DescribeAll(session.InputMetadata)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected one input pixel_values [B, 3, S, S], found {contract.DescribeInputs()}.");
         }
 
         var (inputName, input) = session.InputMetadata.First();
         int[] d = input.Dimensions;
         if (input.ElementDataType != TensorElementType.Float || d.Length != 4 || d[1] != 3 || d[2] <= 0 || d[2] != d[3])
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [B, 3, S, S] with a fixed square size S, found {IdentitySessions.Describe(inputName, input)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [B, 3, S, S] with a fixed square size S, found {GraphContract.Describe(inputName, input)}.");
         }
 
         if (!session.OutputMetadata.TryGetValue(EmbedsName, out var embeds) || embeds.ElementDataType != TensorElementType.Float
             || embeds.Dimensions.Length != 2 || embeds.Dimensions[1] <= 0)
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected a float32 output {EmbedsName} [B, E] (a vision model with projection), found {IdentitySessions.DescribeAll(session.OutputMetadata)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 output {EmbedsName} [B, E] (a vision model with projection), found {contract.DescribeOutputs()}.");
         }
 
         bool hasHidden = session.OutputMetadata.TryGetValue(HiddenName, out var hidden)
@@ -58,16 +60,8 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
     /// <summary>Loads a CLIP vision model file through the session factory.</summary>
     public static ClipVisionEncoder Load(string path, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
-        var session = IdentitySessions.Open(path, sessionOptions, factory, Component);
-        try
-        {
-            return new ClipVisionEncoder(session, ownsSession: true, modelName: path);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return Sessions.SessionLoading.Own(Sessions.SessionLoading.OpenExisting(path, sessionOptions, factory, Component),
+            session => new ClipVisionEncoder(session, ownsSession: true, modelName: path));
     }
 
     /// <inheritdoc />
@@ -104,7 +98,8 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
         using var input = OrtValue.CreateTensorValueFromMemory(blob, [n, 3, _size, _size]);
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, [_inputName], [input], _outputNames);
-        float[] embeds = IdentitySessions.ReadFloats(outputs[0], out long[] es);
+        float[] embeds = OrtValueReader.ReadFloats(outputs[0]);
+        int[] es = OrtValueReader.Shape(outputs[0]);
         if (es.Length != 2 || es[0] != n || es[1] != EmbeddingSize)
         {
             throw new ModelContractException($"{Component}: expected {EmbedsName} [{n}, {EmbeddingSize}], found [{string.Join(", ", es)}].");
@@ -113,8 +108,7 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
         FloatTensor? hidden = null;
         if (HasHiddenStates)
         {
-            float[] h = IdentitySessions.ReadFloats(outputs[1], out long[] hs);
-            hidden = new FloatTensor(h, [.. hs.Select(v => checked((int)v))]);
+            hidden = new FloatTensor(OrtValueReader.ReadFloats(outputs[1]), OrtValueReader.Shape(outputs[1]));
         }
 
         return Task.FromResult(new ImageEncoding(new FloatTensor(embeds, n, EmbeddingSize), hidden));

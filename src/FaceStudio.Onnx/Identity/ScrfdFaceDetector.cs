@@ -1,6 +1,7 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Onnx.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -32,22 +33,23 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
         ArgumentNullException.ThrowIfNull(session);
         options ??= new ScrfdOptions();
         options.Validate();
+        var contract = new GraphContract(session, Component, modelName);
         if (session.InputMetadata.Count != 1)
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected one image input [1, 3, H, W], found {IdentitySessions.DescribeAll(session.InputMetadata)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected one image input [1, 3, H, W], found {contract.DescribeInputs()}.");
         }
 
         var (inputName, input) = session.InputMetadata.First();
         int[] dims = input.Dimensions;
         if (input.ElementDataType != TensorElementType.Float || dims.Length != 4 || (dims[1] >= 0 && dims[1] != 3))
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [1, 3, H, W], found {IdentitySessions.Describe(inputName, input)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected a float32 input [1, 3, H, W], found {GraphContract.Describe(inputName, input)}.");
         }
 
         int expectedOutputs = 3 * options.Strides.Count;
         if (session.OutputMetadata.Count != expectedOutputs || session.OutputMetadata.Values.Any(m => m.ElementDataType != TensorElementType.Float))
         {
-            throw new ModelContractException($"{Component} '{modelName}': expected {expectedOutputs} float32 outputs (scores, boxes and keypoints for strides {string.Join("/", options.Strides)}), found {session.OutputMetadata.Count}: {IdentitySessions.DescribeAll(session.OutputMetadata)}.");
+            throw new ModelContractException($"{Component} '{modelName}': expected {expectedOutputs} float32 outputs (scores, boxes and keypoints for strides {string.Join("/", options.Strides)}), found {session.OutputMetadata.Count}: {contract.DescribeOutputs()}.");
         }
 
         if (dims[2] > 0 && dims[3] > 0)
@@ -65,16 +67,8 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
     /// <summary>Loads an SCRFD model file through the session factory.</summary>
     public static ScrfdFaceDetector Load(string path, ScrfdOptions? options = null, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
-        var session = IdentitySessions.Open(path, sessionOptions, factory, Component);
-        try
-        {
-            return new ScrfdFaceDetector(session, options, ownsSession: true, modelName: path);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return Sessions.SessionLoading.Own(Sessions.SessionLoading.OpenExisting(path, sessionOptions, factory, Component),
+            session => new ScrfdFaceDetector(session, options, ownsSession: true, modelName: path));
     }
 
     /// <summary>The settings in effect (canvas size as the graph fixes it).</summary>
@@ -107,7 +101,8 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
         var groups = new Dictionary<long, List<float[]>> { [1] = [], [4] = [], [10] = [] };
         foreach (var output in outputs)
         {
-            float[] data = IdentitySessions.ReadFloats(output, out long[] shape);
+            float[] data = OrtValueReader.ReadFloats(output);
+            int[] shape = OrtValueReader.Shape(output);
             long width = shape.Length >= 2 ? shape[^1] : 1;
             if (!groups.TryGetValue(width, out var list))
             {

@@ -5,7 +5,6 @@ using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Contracts;
 using FaceStudio.Onnx.Sessions;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace FaceStudio.Onnx.Latents;
 
@@ -17,10 +16,8 @@ namespace FaceStudio.Onnx.Latents;
 public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
 {
     private const string Expected = "input 'latent_sample' float32|float16 [batch, C, h, w]; output 'sample' float32|float16 [batch, 3, H, W]";
-    private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
 
-    private readonly SharedSession _shared;
-    private readonly TensorElementType _inputType;
+    private readonly VaeSession _session;
 
     /// <summary>Wraps a loaded session, checking its contract.</summary>
     public OnnxLatentDecoder(InferenceSession session, VaeOptions? options = null, bool ownsSession = false, string? source = null)
@@ -28,10 +25,9 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         ArgumentNullException.ThrowIfNull(session);
         options ??= new VaeOptions();
         options.Validate();
-        _shared = new SharedSession(session, ownsSession);
         var contract = new GraphContract(session, "VAE decoder", source);
-        NodeMetadata input = contract.RequireInput("latent_sample", Expected, FloatTypes, 4);
-        NodeMetadata output = contract.RequireOutput("sample", Expected, FloatTypes, 4);
+        NodeMetadata input = contract.RequireInput("latent_sample", Expected, VaeSession.FloatTypes, 4);
+        NodeMetadata output = contract.RequireOutput("sample", Expected, VaeSession.FloatTypes, 4);
         if (GraphContract.FixedDim(output, 1) is { } channels && channels != 3)
         {
             throw contract.Mismatch($"'sample' has {channels} channels", Expected);
@@ -42,7 +38,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
             throw contract.Mismatch("the graph has more inputs than 'latent_sample'", Expected);
         }
 
-        _inputType = input.ElementDataType;
+        _session = new VaeSession(session, ownsSession, "VAE decoder", "latent_sample", input.ElementDataType, "sample");
         LatentChannels = GraphContract.FixedDim(input, 1) ?? 4;
         ScalingFactor = options.ScalingFactor;
         DownscaleFactor = options.DownscaleFactor;
@@ -60,16 +56,8 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     /// <summary>Loads a model file.</summary>
     public static OnnxLatentDecoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
     {
-        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
-        try
-        {
-            return new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default),
+            session => new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath));
     }
 
     /// <inheritdoc />
@@ -82,25 +70,13 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using SharedSession.Lease lease = _shared.Acquire();
-        using var input = new HostTensor(_inputType, latents.ShapeArray().Select(d => (long)d).ToArray());
         float[] scaled = new float[latents.Length];
         TensorPrimitives.Multiply(latents.Span, 1f / ScalingFactor, scaled);
-        input.WriteFloats(scaled);
-        using var runOptions = new RunOptions();
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
-        {
-            using IDisposableReadOnlyCollection<OrtValue> results = _shared.Session.Run(runOptions, ["latent_sample"], [input.Value], ["sample"]);
-            return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0])));
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, "VAE decoder");
-        }
+        (float[] image, int[] shape) = _session.Run(scaled, latents.ShapeArray(), cancellationToken);
+        return Task.FromResult(new FloatTensor(image, shape));
     }
 
     /// <inheritdoc />
     /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
-    public void Dispose() => _shared.Dispose();
+    public void Dispose() => _session.Dispose();
 }

@@ -5,7 +5,6 @@ using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Contracts;
 using FaceStudio.Onnx.Sessions;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace FaceStudio.Onnx.Latents;
 
@@ -17,11 +16,8 @@ namespace FaceStudio.Onnx.Latents;
 public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
 {
     private const string Expected = "input 'sample' float32|float16 [batch, 3, H, W]; output 'latent_sample' float32|float16 [batch, C, h, w] or 'latent_parameters' float32|float16 [batch, 2C, h, w]";
-    private static readonly TensorElementType[] FloatTypes = [TensorElementType.Float, TensorElementType.Float16];
 
-    private readonly SharedSession _shared;
-    private readonly TensorElementType _inputType;
-    private readonly string _outputName;
+    private readonly VaeSession _session;
     private readonly bool _parameters;
 
     /// <summary>Wraps a loaded session, checking its contract.</summary>
@@ -30,24 +26,23 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
         ArgumentNullException.ThrowIfNull(session);
         options ??= new VaeOptions();
         options.Validate();
-        _shared = new SharedSession(session, ownsSession);
         var contract = new GraphContract(session, "VAE encoder", source);
-        NodeMetadata input = contract.RequireInput("sample", Expected, FloatTypes, 4);
+        NodeMetadata input = contract.RequireInput("sample", Expected, VaeSession.FloatTypes, 4);
         if (GraphContract.FixedDim(input, 1) is { } inChannels && inChannels != 3)
         {
             throw contract.Mismatch($"'sample' has {inChannels} channels", Expected);
         }
 
-        _inputType = input.ElementDataType;
         _parameters = !contract.HasOutput("latent_sample") && contract.HasOutput("latent_parameters");
-        _outputName = _parameters ? "latent_parameters" : "latent_sample";
-        NodeMetadata output = contract.RequireOutput(_outputName, Expected, FloatTypes, 4);
+        string outputName = _parameters ? "latent_parameters" : "latent_sample";
+        NodeMetadata output = contract.RequireOutput(outputName, Expected, VaeSession.FloatTypes, 4);
         int? channels = GraphContract.FixedDim(output, 1);
         if (_parameters && channels is { } c && c % 2 != 0)
         {
             throw contract.Mismatch($"'latent_parameters' has an odd channel count {c}", Expected);
         }
 
+        _session = new VaeSession(session, ownsSession, "VAE encoder", "sample", input.ElementDataType, outputName);
         LatentChannels = channels is { } n ? (_parameters ? n / 2 : n) : 4;
         ScalingFactor = options.ScalingFactor;
         DownscaleFactor = options.DownscaleFactor;
@@ -68,16 +63,8 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
     /// <summary>Loads a model file.</summary>
     public static OnnxLatentEncoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
     {
-        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
-        try
-        {
-            return new OnnxLatentEncoder(session, vae, ownsSession: true, modelPath);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default),
+            session => new OnnxLatentEncoder(session, vae, ownsSession: true, modelPath));
     }
 
     /// <inheritdoc />
@@ -90,34 +77,20 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        using SharedSession.Lease lease = _shared.Acquire();
-        using var input = new HostTensor(_inputType, images.ShapeArray().Select(d => (long)d).ToArray());
-        input.WriteFloats(images.Span);
-        using var runOptions = new RunOptions();
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
+        (float[] raw, int[] shape) = _session.Run(images.Span, images.ShapeArray(), cancellationToken);
+        int b = shape[0], h = shape[2], w = shape[3], c = LatentChannels;
+        int plane = c * h * w;
+        var latents = new FloatTensor(b, c, h, w);
+        for (int i = 0; i < b; i++)
         {
-            using IDisposableReadOnlyCollection<OrtValue> results = _shared.Session.Run(runOptions, ["sample"], [input.Value], [_outputName]);
-            float[] raw = OrtValueReader.ReadFloats(results[0]);
-            int[] shape = OrtValueReader.Shape(results[0]);
-            int b = shape[0], h = shape[2], w = shape[3], c = LatentChannels;
-            int plane = c * h * w;
-            var latents = new FloatTensor(b, c, h, w);
-            for (int i = 0; i < b; i++)
-            {
-                // The mean is the first C channels of each row (all of them for latent_sample).
-                TensorPrimitives.Multiply(raw.AsSpan(i * shape[1] * h * w, plane), ScalingFactor, latents.Span.Slice(i * plane, plane));
-            }
+            // The mean is the first C channels of each row (all of them for latent_sample).
+            TensorPrimitives.Multiply(raw.AsSpan(i * shape[1] * h * w, plane), ScalingFactor, latents.Span.Slice(i * plane, plane));
+        }
 
-            return Task.FromResult(latents);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, "VAE encoder");
-        }
+        return Task.FromResult(latents);
     }
 
     /// <inheritdoc />
     /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
-    public void Dispose() => _shared.Dispose();
+    public void Dispose() => _session.Dispose();
 }

@@ -14,7 +14,7 @@ namespace FaceStudio.Onnx.Packs;
 public static class DemoPack
 {
     /// <summary>Bumped whenever the generated content changes, so caches regenerate.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Seed used when none is given.</summary>
     public const ulong DefaultSeed = 20231205;

@@ -126,16 +126,8 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
     /// <param name="loggerFactory">Receives the warning when a prompt is truncated.</param>
     public static OnnxTextEncoder Load(string modelPath, ITokenizer tokenizer, OnnxSessionOptions? options = null, ISessionFactory? factory = null, OnnxTextEncoderOptions? encoderOptions = null, ILoggerFactory? loggerFactory = null)
     {
-        InferenceSession session = (factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default);
-        try
-        {
-            return new OnnxTextEncoder(session, tokenizer, ownsSession: true, modelPath, encoderOptions, loggerFactory);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default),
+            session => new OnnxTextEncoder(session, tokenizer, ownsSession: true, modelPath, encoderOptions, loggerFactory));
     }
 
     /// <inheritdoc />

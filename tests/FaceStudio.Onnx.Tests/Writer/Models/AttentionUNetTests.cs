@@ -11,11 +11,12 @@ public sealed class AttentionUNetTests
     private const int D = 6, T = 5, H = 3, W = 4, N = 2, K = 3;
 
     [Theory]
-    [InlineData(TensorPrecision.Float32, 1e-4f)]
-    [InlineData(TensorPrecision.Float16, 2e-2f)]
-    public void MaskedCrossAttentionMatchesFormulaThroughTheDenoiser(TensorPrecision precision, float tolerance)
+    [InlineData(TensorPrecision.Float32, 1, 1e-4f)]
+    [InlineData(TensorPrecision.Float16, 1, 2e-2f)]
+    [InlineData(TensorPrecision.Float32, 2, 1e-4f)]
+    public void MaskedCrossAttentionMatchesFormulaThroughTheDenoiser(TensorPrecision precision, int heads, float tolerance)
     {
-        var spec = new UNetSpec { ContextDim = D, ContextTokens = T, IdentityTokens = K, AttentionDim = 4, Precision = precision };
+        var spec = new UNetSpec { ContextDim = D, ContextTokens = T, IdentityTokens = K, AttentionDim = 4, Heads = heads, Precision = precision };
         AttentionUNetWeights w = AttentionUNetWeights.Random(spec, 12);
         using var denoiser = new OnnxDenoiser(new InferenceSession(AttentionUNetModel.Build(spec, w).ToBytes()), ownsSession: true);
         Assert.True(denoiser.Capabilities.SupportsIdentityRegions);

@@ -2,39 +2,51 @@ using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Tensors;
-using FaceStudio.Onnx.Guidance;
+using FaceStudio.Onnx.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 
-namespace FaceStudio.Onnx.Tests.Guidance;
+namespace FaceStudio.Onnx.Tests.Writer.Models;
 
-public sealed class MaskedAttentionDenoiserModelTests
+/// <summary><see cref="AttentionUNetModel"/> with several heads against Core's <c>MaskedCrossAttention</c> and through the guidance path.</summary>
+public sealed class AttentionUNetGuidanceTests
 {
-    private static readonly MaskedAttentionDenoiserSpec Spec = new() { LatentChannels = 4, ContextDim = 6, Heads = 2, HeadDim = 3, IdentityTokens = 3 };
+    private const int HeadDim = 3;
+
+    private static readonly UNetSpec Spec = new() { LatentChannels = 4, ContextDim = 6, ContextTokens = null, Heads = 2, AttentionDim = 2 * HeadDim, IdentityTokens = 3 };
+
+    private static readonly DenoiserCapabilities Capabilities = new() { LatentChannels = 4, ContextDim = 6, SupportsIdentityRegions = true, IdentityTokensPerIdentity = 3 };
 
     /// <summary>The graph's formula in C#: linear maps written as loops around Core's reference attention.</summary>
-    private static float[] ReferenceForward(MaskedAttentionDenoiserWeights w, float[] sample, long[] timestep, float[] ehs, int tokens, float[] idTokens, float[] masks, float[] scales, int batch, int identities, int h, int width)
+    private static float[] ReferenceForward(AttentionUNetWeights w, float[] sample, long[] timestep, float[] ehs, int tokens, float[] idTokens, float[] masks, float[] scales, int batch, int identities, int h, int width)
     {
-        int c = Spec.LatentChannels, d = Spec.ContextDim, a = Spec.AttentionWidth, k = Spec.IdentityTokens, plane = h * width;
+        int c = Spec.LatentChannels, d = Spec.ContextDim, a = Spec.AttentionDim, k = Spec.IdentityTokens!.Value, plane = h * width;
         var output = new float[sample.Length];
         for (int b = 0; b < batch; b++)
         {
-            float[] x = new float[plane * c];
+            // hx = Wc·x + bc at each position, as rows [P, C].
+            float[] hx = new float[plane * c];
             for (int ch = 0; ch < c; ch++)
             {
                 for (int p = 0; p < plane; p++)
                 {
-                    x[(p * c) + ch] = sample[(((b * c) + ch) * plane) + p];
+                    double s = w.ConvBias[ch];
+                    for (int j = 0; j < c; j++)
+                    {
+                        s += (double)w.Conv[(ch * c) + j] * sample[(((b * c) + j) * plane) + p];
+                    }
+
+                    hx[(p * c) + ch] = (float)s;
                 }
             }
 
-            float[] q = RowTimes(x, plane, c, w.Query, a);
-            float[] kt = RowTimes(ehs.AsSpan(b * tokens * d, tokens * d).ToArray(), tokens, d, w.TextKey, a);
-            float[] vt = RowTimes(ehs.AsSpan(b * tokens * d, tokens * d).ToArray(), tokens, d, w.TextValue, a);
+            float[] q = RowTimes(hx, plane, c, w.Query, a);
+            float[] kt = RowTimes(ehs.AsSpan(b * tokens * d, tokens * d).ToArray(), tokens, d, w.Key, a);
+            float[] vt = RowTimes(ehs.AsSpan(b * tokens * d, tokens * d).ToArray(), tokens, d, w.Value, a);
             float[] id = idTokens.AsSpan(b * identities * k * d, identities * k * d).ToArray();
             float[] ki = RowTimes(id, identities * k, d, w.IdentityKey, a);
             float[] vi = RowTimes(id, identities * k, d, w.IdentityValue, a);
             var attended = new float[plane * a];
-            MaskedCrossAttention.Compute(new CrossAttentionShape(plane, tokens, identities, k, Spec.Heads, Spec.HeadDim), q, kt, vt, ki, vi,
+            MaskedCrossAttention.Compute(new CrossAttentionShape(plane, tokens, identities, k, Spec.Heads, HeadDim), q, kt, vt, ki, vi,
                 masks.AsSpan(b * identities * plane, identities * plane), scales.AsSpan(b * identities, identities), attended);
             float[] y = RowTimes(attended, plane, a, w.Output, c);
             for (int ch = 0; ch < c; ch++)
@@ -42,7 +54,7 @@ public sealed class MaskedAttentionDenoiserModelTests
                 for (int p = 0; p < plane; p++)
                 {
                     int i = (((b * c) + ch) * plane) + p;
-                    output[i] = y[(p * c) + ch] + (0.5f * sample[i]) + (timestep[b] * 1e-3f);
+                    output[i] = y[(p * c) + ch] + ((1f + (timestep[b] * 1e-4f)) * hx[(p * c) + ch]);
                 }
             }
         }
@@ -74,7 +86,7 @@ public sealed class MaskedAttentionDenoiserModelTests
     public void OnnxRuntime_output_matches_the_csharp_reference()
     {
         const int B = 2, N = 2, T = 5, H = 3, W = 4;
-        MaskedAttentionDenoiserWeights w = MaskedAttentionDenoiserWeights.Random(Spec, 7);
+        AttentionUNetWeights w = AttentionUNetWeights.Random(Spec, 7);
         float[] sample = Reference.Random(B * 4 * H * W, 1);
         long[] t = [981, 21];
         float[] ehs = Reference.Random(B * T * 6, 2);
@@ -82,7 +94,7 @@ public sealed class MaskedAttentionDenoiserModelTests
         float[] masks = Reference.Random(B * N * H * W, 4).Select(v => Math.Abs(v) < 0.3f ? 0f : Math.Abs(v)).ToArray();
         float[] scales = [1f, 0.5f, 0.8f, 1.2f];
 
-        Dictionary<string, float[]> outputs = OrtRunner.Run(MaskedAttentionDenoiserModel.Build(Spec, w).ToBytes(),
+        Dictionary<string, float[]> outputs = OrtRunner.Run(AttentionUNetModel.Build(Spec, w).ToBytes(),
             ("sample", sample, [B, 4, H, W]), ("timestep", t, [B]), ("encoder_hidden_states", ehs, [B, T, 6]),
             ("identity_tokens", tokens, [B, N, 3, 6]), ("identity_masks", masks, [B, N, H, W]), ("identity_scales", scales, [B, N]));
 
@@ -93,8 +105,8 @@ public sealed class MaskedAttentionDenoiserModelTests
     public async Task Through_OnnxRuntime_region_outputs_ignore_other_identities_bit_for_bit()
     {
         const int F = 8, E = 5, T = 7, Size = 64, Latent = 8;
-        byte[] model = MaskedAttentionDenoiserModel.Build(Spec, MaskedAttentionDenoiserWeights.Random(Spec, 9)).ToBytes();
-        using var denoiser = new OrtIdentityDenoiser(model, Spec.Capabilities);
+        byte[] model = AttentionUNetModel.Build(Spec, AttentionUNetWeights.Random(Spec, 9)).ToBytes();
+        using var denoiser = new OrtIdentityDenoiser(model, Capabilities);
         var projector = new LinearGuidanceProjector(Reference.Random(3 * 6 * (E + F), 11), Reference.Random(3 * 6, 12), F, E, 3, 6);
         RegionMaskSet regions = RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)), IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64))], 2, Size, Size);
         float[] latent = Reference.Random(4 * Latent * Latent, 13);
