@@ -1,4 +1,7 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FaceStudio.Core.Randomness;
 
@@ -10,12 +13,20 @@ namespace FaceStudio.Core.Randomness;
 /// Word pairs (a, b) become u1 = (a + 1) / 2^32 in (0, 1] and u2 = b / 2^32 in [0, 1);
 /// z0 = sqrt(-2 ln u1) cos(2π u2), z1 = sqrt(-2 ln u1) sin(2π u2). The logarithm and sine/cosine are computed
 /// with <see cref="DeterministicMath"/> (no libm), the square root is IEEE correctly rounded, then each value is
-/// rounded once to float. This is not torch's generator: the same seed gives different numbers from PyTorch.
-/// Not thread-safe; use one instance per generation.
+/// rounded once to float. Block n gives the four values 4n…4n+3 as (z0, z1) of (X0, X1) then (z0, z1) of (X2, X3);
+/// a draw uses whole blocks and discards the unused tail of its last one.
+/// This is not torch's generator: the same seed gives different numbers from PyTorch.
+/// Not thread-safe; use one instance per generation. Draws allocate nothing.
 /// </remarks>
 public sealed class PhiloxNoiseSource : INoiseSource
 {
     private const double TwoPow32 = 4294967296.0;
+    private const double TwoPowMinus32 = 1.0 / TwoPow32;
+    private const double TwoPow52 = 4503599627370496.0;
+    private const ulong MagicBits = 0x4330000000000000UL; // the double 2^52
+    private static readonly NoiseKernel BestKernel =
+        Vector256.IsHardwareAccelerated ? NoiseKernel.Vector256 : Vector128.IsHardwareAccelerated ? NoiseKernel.Vector128 : NoiseKernel.Scalar;
+
     private readonly (uint K0, uint K1) _key;
     private ulong _counter;
 
@@ -35,69 +46,223 @@ public sealed class PhiloxNoiseSource : INoiseSource
 
     /// <inheritdoc />
     public void NextGaussian(Span<float> destination)
+        => _counter = Fill(destination, _counter, _key.K0, _key.K1, BestKernel);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> from blocks <paramref name="counter"/>, <paramref name="counter"/> + 1, …
+    /// with the chosen kernel and returns the next unused counter. Every kernel gives the same bits; the vector kernels
+    /// handle whole groups of blocks and hand the rest to the narrower ones, ending with the scalar reference.
+    /// </summary>
+    internal static ulong Fill(Span<float> destination, ulong counter, uint k0, uint k1, NoiseKernel kernel)
     {
-        const int PairsPerChunk = 256;
-        Span<double> u1 = stackalloc double[PairsPerChunk];
-        Span<double> u2 = stackalloc double[PairsPerChunk];
-        Span<double> z0 = stackalloc double[PairsPerChunk];
-        Span<double> z1 = stackalloc double[PairsPerChunk];
-        int written = 0;
-        while (written < destination.Length)
+        int done = 0;
+        switch (kernel)
         {
-            // Whole blocks of four outputs; the unused tail of the last block is discarded.
-            int blocks = Math.Min(PairsPerChunk / 2, (destination.Length - written + 3) / 4);
-            for (int b = 0; b < blocks; b++)
-            {
-                var block = Philox4x32.Block(((uint)_counter, (uint)(_counter >> 32), 0u, 0u), _key);
-                _counter++;
-                u1[2 * b] = (block.X0 + 1.0) / TwoPow32;
-                u2[2 * b] = block.X1 / TwoPow32;
-                u1[(2 * b) + 1] = (block.X2 + 1.0) / TwoPow32;
-                u2[(2 * b) + 1] = block.X3 / TwoPow32;
-            }
-
-            int pairs = 2 * blocks;
-            BoxMuller(u1[..pairs], u2[..pairs], z0, z1);
-            for (int p = 0; p < pairs; p++)
-            {
-                int i = written + (2 * p);
-                if (i < destination.Length)
-                {
-                    destination[i] = (float)z0[p];
-                }
-
-                if (i + 1 < destination.Length)
-                {
-                    destination[i + 1] = (float)z1[p];
-                }
-            }
-
-            written += 4 * blocks;
+            case NoiseKernel.Vector256:
+                done = Fill256<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector256Portable:
+                done = Fill256<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector128:
+                done = Fill128<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector128Portable:
+                done = Fill128<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                break;
+            case NoiseKernel.Scalar:
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Expected a NoiseKernel value.");
         }
+
+        return FillScalar(destination[done..], counter, k0, k1);
     }
 
-    /// <summary>z0 = √(−2 ln u1)·cos(2πu2), z1 = √(−2 ln u1)·sin(2πu2), vectorised with a bit-identical scalar tail.</summary>
-    internal static void BoxMuller(ReadOnlySpan<double> u1, ReadOnlySpan<double> u2, Span<double> z0, Span<double> z1)
+    /// <summary>The reference: one block at a time with the scalar Philox and deterministic math.</summary>
+    private static ulong FillScalar(Span<float> destination, ulong counter, uint k0, uint k1)
     {
-        int width = Vector<double>.Count;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        Span<float> block = stackalloc float[4];
+        for (int i = 0; i < destination.Length; i += 4)
         {
-            for (; i <= u1.Length - width; i += width)
-            {
-                var radius = Vector.SquareRoot(DeterministicMath.Log(new Vector<double>(u1[i..])) * -2.0);
-                var (sin, cos) = DeterministicMath.SinCosTwoPi(new Vector<double>(u2[i..]));
-                (radius * cos).CopyTo(z0[i..]);
-                (radius * sin).CopyTo(z1[i..]);
-            }
+            var words = Philox4x32.Block(((uint)counter, (uint)(counter >> 32), 0u, 0u), (k0, k1));
+            counter++;
+            (block[0], block[1]) = BoxMuller(words.X0, words.X1);
+            (block[2], block[3]) = BoxMuller(words.X2, words.X3);
+            int count = Math.Min(4, destination.Length - i);
+            block[..count].CopyTo(destination[i..]);
         }
 
-        for (; i < u1.Length; i++)
+        return counter;
+    }
+
+    private static (float Z0, float Z1) BoxMuller(uint a, uint b)
+    {
+        double u1 = (a + 1.0) / TwoPow32;
+        double u2 = b / TwoPow32;
+        double radius = Math.Sqrt(DeterministicMath.Log(u1) * -2.0);
+        var (sin, cos) = DeterministicMath.SinCosTwoPi(u2);
+        return ((float)(radius * cos), (float)(radius * sin));
+    }
+
+    /// <summary>Whole groups of eight blocks (32 values); returns the number of values written.</summary>
+    private static int Fill256<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        int length = destination.Length & ~31;
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < length; i += 32)
         {
-            double radius = Math.Sqrt(DeterministicMath.Log(u1[i]) * -2.0);
-            var (sin, cos) = DeterministicMath.SinCosTwoPi(u2[i]);
-            z0[i] = radius * cos;
-            z1[i] = radius * sin;
+            Vector256<uint> lo, hi;
+            if ((uint)counter <= uint.MaxValue - 7)
+            {
+                lo = Vector256.Create((uint)counter) + Vector256<uint>.Indices;
+                hi = Vector256.Create((uint)(counter >> 32));
+            }
+            else
+            {
+                // The low word wraps inside this group: spell the eight counters out.
+                ulong c = counter;
+                lo = Vector256.Create((uint)c, (uint)(c + 1), (uint)(c + 2), (uint)(c + 3), (uint)(c + 4), (uint)(c + 5), (uint)(c + 6), (uint)(c + 7));
+                hi = Vector256.Create(
+                    (uint)(c >> 32), (uint)((c + 1) >> 32), (uint)((c + 2) >> 32), (uint)((c + 3) >> 32),
+                    (uint)((c + 4) >> 32), (uint)((c + 5) >> 32), (uint)((c + 6) >> 32), (uint)((c + 7) >> 32));
+            }
+
+            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
+            counter += 8;
+            WriteFourBlocks<TPolicy>(
+                Vector256.WidenLower(x0), Vector256.WidenLower(x1), Vector256.WidenLower(x2), Vector256.WidenLower(x3),
+                ref Unsafe.Add(ref output, i));
+            WriteFourBlocks<TPolicy>(
+                Vector256.WidenUpper(x0), Vector256.WidenUpper(x1), Vector256.WidenUpper(x2), Vector256.WidenUpper(x3),
+                ref Unsafe.Add(ref output, i + 16));
+        }
+
+        return length;
+    }
+
+    /// <summary>Whole groups of four blocks (16 values); returns the number of values written.</summary>
+    private static int Fill128<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        int length = destination.Length & ~15;
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < length; i += 16)
+        {
+            Vector128<uint> lo, hi;
+            if ((uint)counter <= uint.MaxValue - 3)
+            {
+                lo = Vector128.Create((uint)counter) + Vector128<uint>.Indices;
+                hi = Vector128.Create((uint)(counter >> 32));
+            }
+            else
+            {
+                ulong c = counter;
+                lo = Vector128.Create((uint)c, (uint)(c + 1), (uint)(c + 2), (uint)(c + 3));
+                hi = Vector128.Create((uint)(c >> 32), (uint)((c + 1) >> 32), (uint)((c + 2) >> 32), (uint)((c + 3) >> 32));
+            }
+
+            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
+            counter += 4;
+            var (cosA0, sinA0) = BoxMuller(Vector128.WidenLower(x0), Vector128.WidenLower(x1));
+            var (cosA1, sinA1) = BoxMuller(Vector128.WidenUpper(x0), Vector128.WidenUpper(x1));
+            var (cosB0, sinB0) = BoxMuller(Vector128.WidenLower(x2), Vector128.WidenLower(x3));
+            var (cosB1, sinB1) = BoxMuller(Vector128.WidenUpper(x2), Vector128.WidenUpper(x3));
+            StoreInterleaved<TPolicy>(
+                Vector128.Narrow(cosA0, cosA1), Vector128.Narrow(sinA0, sinA1),
+                Vector128.Narrow(cosB0, cosB1), Vector128.Narrow(sinB0, sinB1),
+                ref Unsafe.Add(ref output, i));
+        }
+
+        return length;
+    }
+
+    /// <summary>Box–Muller of four blocks whose words are zero-extended into 64-bit lanes; writes their 16 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteFourBlocks<TPolicy>(Vector256<ulong> x0, Vector256<ulong> x1, Vector256<ulong> x2, Vector256<ulong> x3, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        var (cosA, sinA) = BoxMuller(x0, x1);
+        var (cosB, sinB) = BoxMuller(x2, x3);
+        StoreInterleaved<TPolicy>(ToSingle<TPolicy>(cosA), ToSingle<TPolicy>(sinA), ToSingle<TPolicy>(cosB), ToSingle<TPolicy>(sinB), ref output);
+    }
+
+    /// <summary>(r·cos, r·sin) for words a (→ u1) and b (→ u2), the same operations as the scalar <c>BoxMuller</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Z0, Vector256<double> Z1) BoxMuller(Vector256<ulong> a, Vector256<ulong> b)
+    {
+        // (2^52 + a) − (2^52 − 1) = a + 1 exactly; scaling by 2^-32 is exact, as is the scalar division by 2^32.
+        var u1 = ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
+        var radius = Vector256.Sqrt(DeterministicMath.Log(u1) * Vector256.Create(-2.0));
+        var (sin, cos) = DeterministicMath.SinCosTwoPiOfWord(b);
+        return (radius * cos, radius * sin);
+    }
+
+    /// <inheritdoc cref="BoxMuller(Vector256{ulong}, Vector256{ulong})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<double> Z0, Vector128<double> Z1) BoxMuller(Vector128<ulong> a, Vector128<ulong> b)
+    {
+        var u1 = ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
+        var radius = Vector128.Sqrt(DeterministicMath.Log(u1) * Vector128.Create(-2.0));
+        var (sin, cos) = DeterministicMath.SinCosTwoPiOfWord(b);
+        return (radius * cos, radius * sin);
+    }
+
+    /// <summary>Rounds four doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ToSingle<TPolicy>(Vector256<double> value)
+        where TPolicy : struct, IIntrinsicsPolicy
+        => TPolicy.PlatformIntrinsics && Avx.IsSupported
+            ? Avx.ConvertToVector128Single(value)
+            : Vector128.Narrow(value.GetLower(), value.GetUpper());
+
+    /// <summary>Writes block i's values (cosA[i], sinA[i], cosB[i], sinB[i]) to output[4i…4i+3]: a 4×4 transpose.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreInterleaved<TPolicy>(Vector128<float> cosA, Vector128<float> sinA, Vector128<float> cosB, Vector128<float> sinB, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        if (TPolicy.PlatformIntrinsics && Sse.IsSupported)
+        {
+            var a01 = Sse.UnpackLow(cosA, sinA);   // cA0 sA0 cA1 sA1
+            var b01 = Sse.UnpackLow(cosB, sinB);   // cB0 sB0 cB1 sB1
+            var a23 = Sse.UnpackHigh(cosA, sinA);  // cA2 sA2 cA3 sA3
+            var b23 = Sse.UnpackHigh(cosB, sinB);  // cB2 sB2 cB3 sB3
+            Sse.MoveLowToHigh(a01, b01).StoreUnsafe(ref output);
+            Sse.MoveHighToLow(b01, a01).StoreUnsafe(ref output, 4);
+            Sse.MoveLowToHigh(a23, b23).StoreUnsafe(ref output, 8);
+            Sse.MoveHighToLow(b23, a23).StoreUnsafe(ref output, 12);
+        }
+        else
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                Unsafe.Add(ref output, 4 * i) = cosA.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 1) = sinA.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 2) = cosB.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 3) = sinB.GetElement(i);
+            }
         }
     }
+}
+
+/// <summary>Which implementation of <see cref="PhiloxNoiseSource"/> fills a draw; all give the same bits.</summary>
+internal enum NoiseKernel
+{
+    /// <summary>One block at a time: the reference.</summary>
+    Scalar,
+
+    /// <summary>Four blocks per step with portable <see cref="Vector128{T}"/> operations only.</summary>
+    Vector128Portable,
+
+    /// <summary>Four blocks per step, x86 intrinsics where supported.</summary>
+    Vector128,
+
+    /// <summary>Eight blocks per step with portable <see cref="Vector256{T}"/> operations only.</summary>
+    Vector256Portable,
+
+    /// <summary>Eight blocks per step, AVX2 where supported.</summary>
+    Vector256,
 }

@@ -41,6 +41,26 @@ public class NoiseReproducibilityPinTests
         Assert.Equal(blocks, source.BlocksConsumed);
     }
 
+    [Theory]
+    [MemberData(nameof(Pins))]
+    public void Every_kernel_reproduces_the_recorded_bits(ulong seed, int[] lengths, ulong blocks, string sha256)
+    {
+        foreach (var kernel in Enum.GetValues<NoiseKernel>())
+        {
+            ulong counter = 0;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (int length in lengths)
+            {
+                var values = new float[length];
+                counter = PhiloxNoiseSource.Fill(values, counter, (uint)seed, (uint)(seed >> 32), kernel);
+                hash.AppendData(ToLittleEndianBytes(values));
+            }
+
+            Assert.True(sha256 == Convert.ToHexString(hash.GetHashAndReset()), $"kernel {kernel} changed the bits of seed {seed}");
+            Assert.Equal(blocks, counter);
+        }
+    }
+
     [Fact]
     public void First_values_of_seed_zero_are_the_recorded_bits()
     {

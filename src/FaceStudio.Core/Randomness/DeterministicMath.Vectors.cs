@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace FaceStudio.Core.Randomness;
+
+/// <summary>
+/// <see cref="Vector128{T}"/> and <see cref="Vector256{T}"/> forms of the scalar functions: the same IEEE-754
+/// operations in the same order (never fused), so every lane equals the scalar result bit for bit. Integer↔double
+/// conversions use the exact 2^52 "magic number" trick instead of the conversion instructions, which AVX2 lacks for
+/// 64-bit lanes; it yields the same exactly representable values.
+/// </summary>
+internal static partial class DeterministicMath
+{
+    private const ulong MagicBits = 0x4330000000000000UL; // the double 2^52; OR-ing an integer n < 2^52 in gives 2^52 + n
+    private const double TwoPow52 = 4503599627370496.0;
+    private const double TwoPowMinus29 = 1.0 / 536870912.0;
+
+    /// <summary><see cref="Log(double)"/> on every lane (finite, positive, normal inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Log(Vector256<double> x)
+    {
+        var bits = x.AsUInt64();
+        var field = Vector256.ShiftRightLogical(bits, 52) & Vector256.Create(0x7FFUL);
+        var exponent = (field | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 1023.0); // exact field − 1023
+        var mantissa = ((bits & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL)).AsDouble();
+        var large = Vector256.GreaterThan(mantissa, Vector256.Create(Sqrt2));
+        mantissa = Vector256.ConditionalSelect(large, mantissa * Vector256.Create(0.5), mantissa);
+        exponent = Vector256.ConditionalSelect(large, exponent + Vector256<double>.One, exponent);
+
+        var one = Vector256<double>.One;
+        var s = (mantissa - one) / (mantissa + one);
+        var s2 = s * s;
+        var p = Vector256.Create(L23);
+        p = (p * s2) + Vector256.Create(L21);
+        p = (p * s2) + Vector256.Create(L19);
+        p = (p * s2) + Vector256.Create(L17);
+        p = (p * s2) + Vector256.Create(L15);
+        p = (p * s2) + Vector256.Create(L13);
+        p = (p * s2) + Vector256.Create(L11);
+        p = (p * s2) + Vector256.Create(L9);
+        p = (p * s2) + Vector256.Create(L7);
+        p = (p * s2) + Vector256.Create(L5);
+        p = (p * s2) + Vector256.Create(L3);
+        p = (p * s2) + one;
+        var t = s * p;
+        return (t + t) + (exponent * Vector256.Create(Ln2));
+    }
+
+    /// <summary><see cref="Log(double)"/> on every lane (finite, positive, normal inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Log(Vector128<double> x)
+    {
+        var bits = x.AsUInt64();
+        var field = Vector128.ShiftRightLogical(bits, 52) & Vector128.Create(0x7FFUL);
+        var exponent = (field | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 1023.0);
+        var mantissa = ((bits & Vector128.Create(0x000FFFFFFFFFFFFFUL)) | Vector128.Create(0x3FF0000000000000UL)).AsDouble();
+        var large = Vector128.GreaterThan(mantissa, Vector128.Create(Sqrt2));
+        mantissa = Vector128.ConditionalSelect(large, mantissa * Vector128.Create(0.5), mantissa);
+        exponent = Vector128.ConditionalSelect(large, exponent + Vector128<double>.One, exponent);
+
+        var one = Vector128<double>.One;
+        var s = (mantissa - one) / (mantissa + one);
+        var s2 = s * s;
+        var p = Vector128.Create(L23);
+        p = (p * s2) + Vector128.Create(L21);
+        p = (p * s2) + Vector128.Create(L19);
+        p = (p * s2) + Vector128.Create(L17);
+        p = (p * s2) + Vector128.Create(L15);
+        p = (p * s2) + Vector128.Create(L13);
+        p = (p * s2) + Vector128.Create(L11);
+        p = (p * s2) + Vector128.Create(L9);
+        p = (p * s2) + Vector128.Create(L7);
+        p = (p * s2) + Vector128.Create(L5);
+        p = (p * s2) + Vector128.Create(L3);
+        p = (p * s2) + one;
+        var t = s * p;
+        return (t + t) + (exponent * Vector128.Create(Ln2));
+    }
+
+    /// <summary>
+    /// sin(2πu) and cos(2πu) for u = word / 2^32, each lane holding a 32-bit word zero-extended to 64 bits; equal bit for
+    /// bit to <see cref="SinCosTwoPi(double)"/> of that u. The octant split is done on the integer word: u·8 − ⌊u·8⌋ − ½
+    /// is exactly (low 29 bits − 2^28)·2^-29, which is what the scalar form computes in doubles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Sin, Vector256<double> Cos) SinCosTwoPiOfWord(Vector256<ulong> word)
+    {
+        var octant = Vector256.ShiftRightLogical(word, 29);
+        var fraction = word & Vector256.Create(0x1FFFFFFFUL);
+        var centred = (fraction | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 268435456.0);
+        var a = (centred * Vector256.Create(TwoPowMinus29)) * Vector256.Create(QuarterPi);
+
+        var a2 = a * a;
+        var ps = Vector256.Create(S13);
+        ps = (ps * a2) + Vector256.Create(S11);
+        ps = (ps * a2) + Vector256.Create(S9);
+        ps = (ps * a2) + Vector256.Create(S7);
+        ps = (ps * a2) + Vector256.Create(S5);
+        ps = (ps * a2) + Vector256.Create(S3);
+        var pc = Vector256.Create(C14);
+        pc = (pc * a2) + Vector256.Create(C12);
+        pc = (pc * a2) + Vector256.Create(C10);
+        pc = (pc * a2) + Vector256.Create(C8);
+        pc = (pc * a2) + Vector256.Create(C6);
+        pc = (pc * a2) + Vector256.Create(C4);
+        pc = (pc * a2) + Vector256.Create(C2);
+        var sinA = a + (a * (a2 * ps));
+        var cosA = Vector256<double>.One + (a2 * pc);
+
+        // Centre of the octant: swap sin/cos of π/8 in octants 1, 2, 5, 6; negate by flipping the sign bit (= unary minus).
+        var noSwap = Vector256.Equals((octant + Vector256<ulong>.One) & Vector256.Create(2UL), Vector256<ulong>.Zero).AsDouble();
+        var sinCentre = Vector256.ConditionalSelect(noSwap, Vector256.Create(SinPiOver8), Vector256.Create(CosPiOver8));
+        var cosCentre = Vector256.ConditionalSelect(noSwap, Vector256.Create(CosPiOver8), Vector256.Create(SinPiOver8));
+        sinCentre = (sinCentre.AsUInt64() ^ Vector256.ShiftLeft(octant & Vector256.Create(4UL), 61)).AsDouble();
+        cosCentre = (cosCentre.AsUInt64() ^ Vector256.ShiftLeft((octant + Vector256.Create(2UL)) & Vector256.Create(4UL), 61)).AsDouble();
+        return ((sinCentre * cosA) + (cosCentre * sinA), (cosCentre * cosA) - (sinCentre * sinA));
+    }
+
+    /// <summary><see cref="SinCosTwoPiOfWord(Vector256{ulong})"/> for two lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<double> Sin, Vector128<double> Cos) SinCosTwoPiOfWord(Vector128<ulong> word)
+    {
+        var octant = Vector128.ShiftRightLogical(word, 29);
+        var fraction = word & Vector128.Create(0x1FFFFFFFUL);
+        var centred = (fraction | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 268435456.0);
+        var a = (centred * Vector128.Create(TwoPowMinus29)) * Vector128.Create(QuarterPi);
+
+        var a2 = a * a;
+        var ps = Vector128.Create(S13);
+        ps = (ps * a2) + Vector128.Create(S11);
+        ps = (ps * a2) + Vector128.Create(S9);
+        ps = (ps * a2) + Vector128.Create(S7);
+        ps = (ps * a2) + Vector128.Create(S5);
+        ps = (ps * a2) + Vector128.Create(S3);
+        var pc = Vector128.Create(C14);
+        pc = (pc * a2) + Vector128.Create(C12);
+        pc = (pc * a2) + Vector128.Create(C10);
+        pc = (pc * a2) + Vector128.Create(C8);
+        pc = (pc * a2) + Vector128.Create(C6);
+        pc = (pc * a2) + Vector128.Create(C4);
+        pc = (pc * a2) + Vector128.Create(C2);
+        var sinA = a + (a * (a2 * ps));
+        var cosA = Vector128<double>.One + (a2 * pc);
+
+        var noSwap = Vector128.Equals((octant + Vector128<ulong>.One) & Vector128.Create(2UL), Vector128<ulong>.Zero).AsDouble();
+        var sinCentre = Vector128.ConditionalSelect(noSwap, Vector128.Create(SinPiOver8), Vector128.Create(CosPiOver8));
+        var cosCentre = Vector128.ConditionalSelect(noSwap, Vector128.Create(CosPiOver8), Vector128.Create(SinPiOver8));
+        sinCentre = (sinCentre.AsUInt64() ^ Vector128.ShiftLeft(octant & Vector128.Create(4UL), 61)).AsDouble();
+        cosCentre = (cosCentre.AsUInt64() ^ Vector128.ShiftLeft((octant + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
+        return ((sinCentre * cosA) + (cosCentre * sinA), (cosCentre * cosA) - (sinCentre * sinA));
+    }
+}

@@ -1,0 +1,224 @@
+using System.Runtime.Intrinsics;
+using FaceStudio.Core.Randomness;
+
+namespace FaceStudio.Core.Tests.Randomness;
+
+/// <summary>
+/// The vectorised kernels against the scalar reference (Philox4x32.Block, DeterministicMath's scalar functions):
+/// every path, with and without x86 intrinsics, must give the same bits, because the numbers for a seed are part of
+/// the reproducibility contract. Paths the CPU does not accelerate still run (software fallback) and are checked too.
+/// </summary>
+public class NoiseKernelTests
+{
+    private static readonly NoiseKernel[] VectorKernels =
+        [NoiseKernel.Vector128Portable, NoiseKernel.Vector128, NoiseKernel.Vector256Portable, NoiseKernel.Vector256];
+
+    [Theory]
+    [InlineData(0ul, 0u, 0u)]
+    [InlineData(17ul, 0x243F6A88u, 0x85A308D3u)]
+    [InlineData(0xFFFF_FFF0ul, 1u, 2u)]                // low counter word wraps inside a vector group
+    [InlineData(0xFFFF_FFFDul, 1u, 2u)]
+    [InlineData(0x1_FFFF_FFFBul, 0xFFFFFFFFu, 0u)]
+    [InlineData(ulong.MaxValue - 9, 0xFFFFFFFFu, 0xFFFFFFFFu)] // the 64-bit counter itself wraps
+    public void Every_kernel_matches_the_scalar_reference_for_every_length(ulong counter, uint k0, uint k1)
+    {
+        foreach (int length in Enumerable.Range(0, 70).Concat([127, 128, 129, 1000, 1003]))
+        {
+            var expected = new float[length];
+            ulong expectedNext = PhiloxNoiseSource.Fill(expected, counter, k0, k1, NoiseKernel.Scalar);
+            Assert.Equal(counter + (ulong)((length + 3) / 4), expectedNext);
+            foreach (var kernel in VectorKernels)
+            {
+                var actual = new float[length];
+                ulong next = PhiloxNoiseSource.Fill(actual, counter, k0, k1, kernel);
+                Assert.Equal(expectedNext, next);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.True(
+                        BitConverter.SingleToUInt32Bits(expected[i]) == BitConverter.SingleToUInt32Bits(actual[i]),
+                        $"{kernel}, length {length}, index {i}: {actual[i]} instead of {expected[i]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Vector_philox_matches_the_scalar_block_on_every_lane()
+    {
+        var random = new Random(7);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            var lo = new uint[8];
+            var hi = new uint[8];
+            for (int i = 0; i < 8; i++)
+            {
+                lo[i] = (uint)random.NextInt64(0, 1L << 32);
+                hi[i] = trial % 3 == 0 ? uint.MaxValue - (uint)i : (uint)random.NextInt64(0, 1L << 32);
+            }
+
+            uint k0 = (uint)random.NextInt64(0, 1L << 32), k1 = trial == 0 ? uint.MaxValue : (uint)random.NextInt64(0, 1L << 32);
+            var expected = Enumerable.Range(0, 8).Select(i => Philox4x32.Block((lo[i], hi[i], 0u, 0u), (k0, k1))).ToArray();
+
+            Check(Wide<PlatformIntrinsicsPolicy>(lo, hi, k0, k1), expected, "Vector256 intrinsics");
+            Check(Wide<PortableIntrinsicsPolicy>(lo, hi, k0, k1), expected, "Vector256 portable");
+            Check(Narrow<PlatformIntrinsicsPolicy>(lo, hi, k0, k1), expected[..4], "Vector128 intrinsics");
+            Check(Narrow<PortableIntrinsicsPolicy>(lo, hi, k0, k1), expected[..4], "Vector128 portable");
+        }
+    }
+
+    [Fact]
+    public void Vector_multiply_high_low_is_the_64_bit_product()
+    {
+        uint[] a = [0u, 1u, 2u, 0xFFFFFFFFu, 0x80000000u, 0x7FFFFFFFu, 0xD2511F53u, 12345u];
+        foreach (uint m in new[] { 0xD2511F53u, 0xCD9E8D57u, 0xFFFFFFFFu, 1u })
+        {
+            var vector = Vector256.Create(a);
+            Philox4x32.MulHiLo<PlatformIntrinsicsPolicy>(vector, m, out var hi256, out var lo256);
+            Philox4x32.MulHiLo<PortableIntrinsicsPolicy>(vector, m, out var hi256p, out var lo256p);
+            Philox4x32.MulHiLo<PlatformIntrinsicsPolicy>(vector.GetUpper(), m, out var hi128, out var lo128);
+            Philox4x32.MulHiLo<PortableIntrinsicsPolicy>(vector.GetUpper(), m, out var hi128p, out var lo128p);
+            for (int i = 0; i < 8; i++)
+            {
+                ulong product = (ulong)a[i] * m;
+                Assert.Equal((uint)(product >> 32), hi256[i]);
+                Assert.Equal((uint)product, lo256[i]);
+                Assert.Equal((uint)(product >> 32), hi256p[i]);
+                Assert.Equal((uint)product, lo256p[i]);
+                if (i >= 4)
+                {
+                    Assert.Equal((uint)(product >> 32), hi128[i - 4]);
+                    Assert.Equal((uint)product, lo128[i - 4]);
+                    Assert.Equal((uint)(product >> 32), hi128p[i - 4]);
+                    Assert.Equal((uint)product, lo128p[i - 4]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Vector_log_matches_the_scalar_log_bit_for_bit()
+    {
+        var inputs = new List<double>();
+        foreach (uint word in EdgeWords().Concat(RandomWords(4000)))
+        {
+            inputs.Add((word + 1.0) / 4294967296.0); // the u1 values Box–Muller feeds in
+        }
+
+        for (double x = 1e-300; x < 1e300; x *= 1.9)
+        {
+            inputs.Add(x);
+        }
+
+        inputs.AddRange([1.0, 2.0, Math.Sqrt(2), Math.BitDecrement(Math.Sqrt(2)), Math.BitIncrement(Math.Sqrt(2)), double.MaxValue, double.Epsilon * (1L << 52)]);
+        while (inputs.Count % 4 != 0)
+        {
+            inputs.Add(0.5);
+        }
+
+        for (int i = 0; i < inputs.Count; i += 4)
+        {
+            var wide = DeterministicMath.Log(Vector256.Create(inputs[i], inputs[i + 1], inputs[i + 2], inputs[i + 3]));
+            var narrow = DeterministicMath.Log(Vector128.Create(inputs[i], inputs[i + 1]));
+            for (int lane = 0; lane < 4; lane++)
+            {
+                long expected = BitConverter.DoubleToInt64Bits(DeterministicMath.Log(inputs[i + lane]));
+                Assert.True(expected == BitConverter.DoubleToInt64Bits(wide[lane]), $"log({inputs[i + lane]:R}) Vector256");
+                if (lane < 2)
+                {
+                    Assert.True(expected == BitConverter.DoubleToInt64Bits(narrow[lane]), $"log({inputs[i + lane]:R}) Vector128");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Vector_sin_cos_of_a_word_matches_the_scalar_form_bit_for_bit()
+    {
+        var words = EdgeWords().Concat(RandomWords(4000)).ToList();
+        while (words.Count % 4 != 0)
+        {
+            words.Add(0);
+        }
+
+        for (int i = 0; i < words.Count; i += 4)
+        {
+            var (sin256, cos256) = DeterministicMath.SinCosTwoPiOfWord(Vector256.Create((ulong)words[i], words[i + 1], words[i + 2], words[i + 3]));
+            var (sin128, cos128) = DeterministicMath.SinCosTwoPiOfWord(Vector128.Create((ulong)words[i], words[i + 1]));
+            for (int lane = 0; lane < 4; lane++)
+            {
+                var (sin, cos) = DeterministicMath.SinCosTwoPi(words[i + lane] / 4294967296.0);
+                Assert.True(BitConverter.DoubleToInt64Bits(sin) == BitConverter.DoubleToInt64Bits(sin256[lane]), $"sin, word {words[i + lane]:X8}");
+                Assert.True(BitConverter.DoubleToInt64Bits(cos) == BitConverter.DoubleToInt64Bits(cos256[lane]), $"cos, word {words[i + lane]:X8}");
+                if (lane < 2)
+                {
+                    Assert.True(BitConverter.DoubleToInt64Bits(sin) == BitConverter.DoubleToInt64Bits(sin128[lane]), $"sin128, word {words[i + lane]:X8}");
+                    Assert.True(BitConverter.DoubleToInt64Bits(cos) == BitConverter.DoubleToInt64Bits(cos128[lane]), $"cos128, word {words[i + lane]:X8}");
+                }
+            }
+        }
+    }
+
+    /// <summary>0, all-ones, powers of two and their neighbours, and each octant boundary (k·2^29) ± 1 and its centre.</summary>
+    private static IEnumerable<uint> EdgeWords()
+    {
+        yield return 0;
+        yield return uint.MaxValue;
+        for (int bit = 0; bit < 32; bit++)
+        {
+            uint p = 1u << bit;
+            yield return p - 1;
+            yield return p;
+            yield return p + 1;
+        }
+
+        for (uint octant = 0; octant < 8; octant++)
+        {
+            uint start = octant << 29;
+            yield return start;
+            yield return start - 1;
+            yield return start + 1;
+            yield return start + (1u << 28);
+            yield return start + (1u << 28) - 1;
+            yield return start + (1u << 28) + 1;
+        }
+    }
+
+    private static IEnumerable<uint> RandomWords(int count)
+    {
+        var random = new Random(11);
+        for (int i = 0; i < count; i++)
+        {
+            yield return (uint)random.NextInt64(0, 1L << 32);
+        }
+    }
+
+    private static Vector256<uint>[] Wide<TPolicy>(uint[] lo, uint[] hi, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        Philox4x32.Blocks<TPolicy>(Vector256.Create(lo), Vector256.Create(hi), k0, k1, out var x0, out var x1, out var x2, out var x3);
+        return [x0, x1, x2, x3];
+    }
+
+    private static Vector128<uint>[] Narrow<TPolicy>(uint[] lo, uint[] hi, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        Philox4x32.Blocks<TPolicy>(Vector128.Create(lo), Vector128.Create(hi), k0, k1, out var x0, out var x1, out var x2, out var x3);
+        return [x0, x1, x2, x3];
+    }
+
+    private static void Check(Vector256<uint>[] words, (uint X0, uint X1, uint X2, uint X3)[] expected, string path)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == (words[0][i], words[1][i], words[2][i], words[3][i]), $"{path}, lane {i}");
+        }
+    }
+
+    private static void Check(Vector128<uint>[] words, (uint X0, uint X1, uint X2, uint X3)[] expected, string path)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == (words[0][i], words[1][i], words[2][i], words[3][i]), $"{path}, lane {i}");
+        }
+    }
+}
