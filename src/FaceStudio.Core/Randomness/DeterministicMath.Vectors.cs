@@ -149,4 +149,235 @@ internal static partial class DeterministicMath
         cosCentre = (cosCentre.AsUInt64() ^ Vector128.ShiftLeft((octant + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
         return ((sinCentre * cosA) + (cosCentre * sinA), (cosCentre * cosA) - (sinCentre * sinA));
     }
+
+    /// <summary>
+    /// <see cref="Log(Vector256{double})"/> of two vectors with the steps interleaved: the two Horner chains are
+    /// independent, so the CPU overlaps their latencies. Same operations per lane, same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Log1, Vector256<double> Log2) Log(Vector256<double> x1, Vector256<double> x2)
+    {
+        var bits1 = x1.AsUInt64();
+        var bits2 = x2.AsUInt64();
+        var field1 = Vector256.ShiftRightLogical(bits1, 52) & Vector256.Create(0x7FFUL);
+        var field2 = Vector256.ShiftRightLogical(bits2, 52) & Vector256.Create(0x7FFUL);
+        var exponent1 = (field1 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 1023.0); // exact field1 − 1023
+        var exponent2 = (field2 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 1023.0); // exact field2 − 1023
+        var mantissa1 = ((bits1 & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL)).AsDouble();
+        var mantissa2 = ((bits2 & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL)).AsDouble();
+        var large1 = Vector256.GreaterThan(mantissa1, Vector256.Create(Sqrt2));
+        var large2 = Vector256.GreaterThan(mantissa2, Vector256.Create(Sqrt2));
+        mantissa1 = Vector256.ConditionalSelect(large1, mantissa1 * Vector256.Create(0.5), mantissa1);
+        mantissa2 = Vector256.ConditionalSelect(large2, mantissa2 * Vector256.Create(0.5), mantissa2);
+        exponent1 = Vector256.ConditionalSelect(large1, exponent1 + Vector256<double>.One, exponent1);
+        exponent2 = Vector256.ConditionalSelect(large2, exponent2 + Vector256<double>.One, exponent2);
+
+        var one = Vector256<double>.One;
+        var s1 = (mantissa1 - one) / (mantissa1 + one);
+        var s2 = (mantissa2 - one) / (mantissa2 + one);
+        var sSquared1 = s1 * s1;
+        var sSquared2 = s2 * s2;
+        var p1 = Vector256.Create(L23);
+        var p2 = Vector256.Create(L23);
+        p1 = (p1 * sSquared1) + Vector256.Create(L21);
+        p2 = (p2 * sSquared2) + Vector256.Create(L21);
+        p1 = (p1 * sSquared1) + Vector256.Create(L19);
+        p2 = (p2 * sSquared2) + Vector256.Create(L19);
+        p1 = (p1 * sSquared1) + Vector256.Create(L17);
+        p2 = (p2 * sSquared2) + Vector256.Create(L17);
+        p1 = (p1 * sSquared1) + Vector256.Create(L15);
+        p2 = (p2 * sSquared2) + Vector256.Create(L15);
+        p1 = (p1 * sSquared1) + Vector256.Create(L13);
+        p2 = (p2 * sSquared2) + Vector256.Create(L13);
+        p1 = (p1 * sSquared1) + Vector256.Create(L11);
+        p2 = (p2 * sSquared2) + Vector256.Create(L11);
+        p1 = (p1 * sSquared1) + Vector256.Create(L9);
+        p2 = (p2 * sSquared2) + Vector256.Create(L9);
+        p1 = (p1 * sSquared1) + Vector256.Create(L7);
+        p2 = (p2 * sSquared2) + Vector256.Create(L7);
+        p1 = (p1 * sSquared1) + Vector256.Create(L5);
+        p2 = (p2 * sSquared2) + Vector256.Create(L5);
+        p1 = (p1 * sSquared1) + Vector256.Create(L3);
+        p2 = (p2 * sSquared2) + Vector256.Create(L3);
+        p1 = (p1 * sSquared1) + one;
+        p2 = (p2 * sSquared2) + one;
+        var t1 = s1 * p1;
+        var t2 = s2 * p2;
+        return ((t1 + t1) + (exponent1 * Vector256.Create(Ln2)), (t2 + t2) + (exponent2 * Vector256.Create(Ln2)));
+    }
+
+    /// <summary><see cref="SinCosTwoPiOfWord(Vector256{ulong})"/> of two vectors with the steps interleaved (same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Sin1, Vector256<double> Cos1, Vector256<double> Sin2, Vector256<double> Cos2) SinCosTwoPiOfWord(Vector256<ulong> word1, Vector256<ulong> word2)
+    {
+        var octant1 = Vector256.ShiftRightLogical(word1, 29);
+        var octant2 = Vector256.ShiftRightLogical(word2, 29);
+        var fraction1 = word1 & Vector256.Create(0x1FFFFFFFUL);
+        var fraction2 = word2 & Vector256.Create(0x1FFFFFFFUL);
+        var centred1 = (fraction1 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 268435456.0);
+        var centred2 = (fraction2 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 268435456.0);
+        var a1 = (centred1 * Vector256.Create(TwoPowMinus29)) * Vector256.Create(QuarterPi);
+        var a2 = (centred2 * Vector256.Create(TwoPowMinus29)) * Vector256.Create(QuarterPi);
+
+        var aSquared1 = a1 * a1;
+        var aSquared2 = a2 * a2;
+        var ps1 = Vector256.Create(S13);
+        var ps2 = Vector256.Create(S13);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S11);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S11);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S9);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S9);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S7);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S7);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S5);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S5);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S3);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S3);
+        var pc1 = Vector256.Create(C14);
+        var pc2 = Vector256.Create(C14);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C12);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C12);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C10);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C10);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C8);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C8);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C6);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C6);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C4);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C4);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C2);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C2);
+        var sinA1 = a1 + (a1 * (aSquared1 * ps1));
+        var sinA2 = a2 + (a2 * (aSquared2 * ps2));
+        var cosA1 = Vector256<double>.One + (aSquared1 * pc1);
+        var cosA2 = Vector256<double>.One + (aSquared2 * pc2);
+
+        // Centre of the octant: swap sin/cos of π/8 in octants 1, 2, 5, 6; negate by flipping the sign bit (= unary minus).
+        var noSwap1 = Vector256.Equals((octant1 + Vector256<ulong>.One) & Vector256.Create(2UL), Vector256<ulong>.Zero).AsDouble();
+        var noSwap2 = Vector256.Equals((octant2 + Vector256<ulong>.One) & Vector256.Create(2UL), Vector256<ulong>.Zero).AsDouble();
+        var sinCentre1 = Vector256.ConditionalSelect(noSwap1, Vector256.Create(SinPiOver8), Vector256.Create(CosPiOver8));
+        var sinCentre2 = Vector256.ConditionalSelect(noSwap2, Vector256.Create(SinPiOver8), Vector256.Create(CosPiOver8));
+        var cosCentre1 = Vector256.ConditionalSelect(noSwap1, Vector256.Create(CosPiOver8), Vector256.Create(SinPiOver8));
+        var cosCentre2 = Vector256.ConditionalSelect(noSwap2, Vector256.Create(CosPiOver8), Vector256.Create(SinPiOver8));
+        sinCentre1 = (sinCentre1.AsUInt64() ^ Vector256.ShiftLeft(octant1 & Vector256.Create(4UL), 61)).AsDouble();
+        sinCentre2 = (sinCentre2.AsUInt64() ^ Vector256.ShiftLeft(octant2 & Vector256.Create(4UL), 61)).AsDouble();
+        cosCentre1 = (cosCentre1.AsUInt64() ^ Vector256.ShiftLeft((octant1 + Vector256.Create(2UL)) & Vector256.Create(4UL), 61)).AsDouble();
+        cosCentre2 = (cosCentre2.AsUInt64() ^ Vector256.ShiftLeft((octant2 + Vector256.Create(2UL)) & Vector256.Create(4UL), 61)).AsDouble();
+        return ((sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
+    }
+
+    /// <summary>
+    /// <see cref="Log(Vector128{double})"/> of two vectors with the steps interleaved: the two Horner chains are
+    /// independent, so the CPU overlaps their latencies. Same operations per lane, same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<double> Log1, Vector128<double> Log2) Log(Vector128<double> x1, Vector128<double> x2)
+    {
+        var bits1 = x1.AsUInt64();
+        var bits2 = x2.AsUInt64();
+        var field1 = Vector128.ShiftRightLogical(bits1, 52) & Vector128.Create(0x7FFUL);
+        var field2 = Vector128.ShiftRightLogical(bits2, 52) & Vector128.Create(0x7FFUL);
+        var exponent1 = (field1 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 1023.0);
+        var exponent2 = (field2 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 1023.0);
+        var mantissa1 = ((bits1 & Vector128.Create(0x000FFFFFFFFFFFFFUL)) | Vector128.Create(0x3FF0000000000000UL)).AsDouble();
+        var mantissa2 = ((bits2 & Vector128.Create(0x000FFFFFFFFFFFFFUL)) | Vector128.Create(0x3FF0000000000000UL)).AsDouble();
+        var large1 = Vector128.GreaterThan(mantissa1, Vector128.Create(Sqrt2));
+        var large2 = Vector128.GreaterThan(mantissa2, Vector128.Create(Sqrt2));
+        mantissa1 = Vector128.ConditionalSelect(large1, mantissa1 * Vector128.Create(0.5), mantissa1);
+        mantissa2 = Vector128.ConditionalSelect(large2, mantissa2 * Vector128.Create(0.5), mantissa2);
+        exponent1 = Vector128.ConditionalSelect(large1, exponent1 + Vector128<double>.One, exponent1);
+        exponent2 = Vector128.ConditionalSelect(large2, exponent2 + Vector128<double>.One, exponent2);
+
+        var one = Vector128<double>.One;
+        var s1 = (mantissa1 - one) / (mantissa1 + one);
+        var s2 = (mantissa2 - one) / (mantissa2 + one);
+        var sSquared1 = s1 * s1;
+        var sSquared2 = s2 * s2;
+        var p1 = Vector128.Create(L23);
+        var p2 = Vector128.Create(L23);
+        p1 = (p1 * sSquared1) + Vector128.Create(L21);
+        p2 = (p2 * sSquared2) + Vector128.Create(L21);
+        p1 = (p1 * sSquared1) + Vector128.Create(L19);
+        p2 = (p2 * sSquared2) + Vector128.Create(L19);
+        p1 = (p1 * sSquared1) + Vector128.Create(L17);
+        p2 = (p2 * sSquared2) + Vector128.Create(L17);
+        p1 = (p1 * sSquared1) + Vector128.Create(L15);
+        p2 = (p2 * sSquared2) + Vector128.Create(L15);
+        p1 = (p1 * sSquared1) + Vector128.Create(L13);
+        p2 = (p2 * sSquared2) + Vector128.Create(L13);
+        p1 = (p1 * sSquared1) + Vector128.Create(L11);
+        p2 = (p2 * sSquared2) + Vector128.Create(L11);
+        p1 = (p1 * sSquared1) + Vector128.Create(L9);
+        p2 = (p2 * sSquared2) + Vector128.Create(L9);
+        p1 = (p1 * sSquared1) + Vector128.Create(L7);
+        p2 = (p2 * sSquared2) + Vector128.Create(L7);
+        p1 = (p1 * sSquared1) + Vector128.Create(L5);
+        p2 = (p2 * sSquared2) + Vector128.Create(L5);
+        p1 = (p1 * sSquared1) + Vector128.Create(L3);
+        p2 = (p2 * sSquared2) + Vector128.Create(L3);
+        p1 = (p1 * sSquared1) + one;
+        p2 = (p2 * sSquared2) + one;
+        var t1 = s1 * p1;
+        var t2 = s2 * p2;
+        return ((t1 + t1) + (exponent1 * Vector128.Create(Ln2)), (t2 + t2) + (exponent2 * Vector128.Create(Ln2)));
+    }
+
+    /// <summary><see cref="SinCosTwoPiOfWord(Vector128{ulong})"/> of two vectors with the steps interleaved (same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<double> Sin1, Vector128<double> Cos1, Vector128<double> Sin2, Vector128<double> Cos2) SinCosTwoPiOfWord(Vector128<ulong> word1, Vector128<ulong> word2)
+    {
+        var octant1 = Vector128.ShiftRightLogical(word1, 29);
+        var octant2 = Vector128.ShiftRightLogical(word2, 29);
+        var fraction1 = word1 & Vector128.Create(0x1FFFFFFFUL);
+        var fraction2 = word2 & Vector128.Create(0x1FFFFFFFUL);
+        var centred1 = (fraction1 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 268435456.0);
+        var centred2 = (fraction2 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 268435456.0);
+        var a1 = (centred1 * Vector128.Create(TwoPowMinus29)) * Vector128.Create(QuarterPi);
+        var a2 = (centred2 * Vector128.Create(TwoPowMinus29)) * Vector128.Create(QuarterPi);
+
+        var aSquared1 = a1 * a1;
+        var aSquared2 = a2 * a2;
+        var ps1 = Vector128.Create(S13);
+        var ps2 = Vector128.Create(S13);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S11);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S11);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S9);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S9);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S7);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S7);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S5);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S5);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S3);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S3);
+        var pc1 = Vector128.Create(C14);
+        var pc2 = Vector128.Create(C14);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C12);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C12);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C10);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C10);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C8);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C8);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C6);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C6);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C4);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C4);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C2);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C2);
+        var sinA1 = a1 + (a1 * (aSquared1 * ps1));
+        var sinA2 = a2 + (a2 * (aSquared2 * ps2));
+        var cosA1 = Vector128<double>.One + (aSquared1 * pc1);
+        var cosA2 = Vector128<double>.One + (aSquared2 * pc2);
+
+        var noSwap1 = Vector128.Equals((octant1 + Vector128<ulong>.One) & Vector128.Create(2UL), Vector128<ulong>.Zero).AsDouble();
+        var noSwap2 = Vector128.Equals((octant2 + Vector128<ulong>.One) & Vector128.Create(2UL), Vector128<ulong>.Zero).AsDouble();
+        var sinCentre1 = Vector128.ConditionalSelect(noSwap1, Vector128.Create(SinPiOver8), Vector128.Create(CosPiOver8));
+        var sinCentre2 = Vector128.ConditionalSelect(noSwap2, Vector128.Create(SinPiOver8), Vector128.Create(CosPiOver8));
+        var cosCentre1 = Vector128.ConditionalSelect(noSwap1, Vector128.Create(CosPiOver8), Vector128.Create(SinPiOver8));
+        var cosCentre2 = Vector128.ConditionalSelect(noSwap2, Vector128.Create(CosPiOver8), Vector128.Create(SinPiOver8));
+        sinCentre1 = (sinCentre1.AsUInt64() ^ Vector128.ShiftLeft(octant1 & Vector128.Create(4UL), 61)).AsDouble();
+        sinCentre2 = (sinCentre2.AsUInt64() ^ Vector128.ShiftLeft(octant2 & Vector128.Create(4UL), 61)).AsDouble();
+        cosCentre1 = (cosCentre1.AsUInt64() ^ Vector128.ShiftLeft((octant1 + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
+        cosCentre2 = (cosCentre2.AsUInt64() ^ Vector128.ShiftLeft((octant2 + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
+        return ((sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
+    }
 }

@@ -167,10 +167,8 @@ public sealed class PhiloxNoiseSource : INoiseSource
 
             Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
             counter += 4;
-            var (cosA0, sinA0) = BoxMuller(Vector128.WidenLower(x0), Vector128.WidenLower(x1));
-            var (cosA1, sinA1) = BoxMuller(Vector128.WidenUpper(x0), Vector128.WidenUpper(x1));
-            var (cosB0, sinB0) = BoxMuller(Vector128.WidenLower(x2), Vector128.WidenLower(x3));
-            var (cosB1, sinB1) = BoxMuller(Vector128.WidenUpper(x2), Vector128.WidenUpper(x3));
+            var (cosA0, sinA0, cosB0, sinB0) = BoxMuller(Vector128.WidenLower(x0), Vector128.WidenLower(x1), Vector128.WidenLower(x2), Vector128.WidenLower(x3));
+            var (cosA1, sinA1, cosB1, sinB1) = BoxMuller(Vector128.WidenUpper(x0), Vector128.WidenUpper(x1), Vector128.WidenUpper(x2), Vector128.WidenUpper(x3));
             StoreInterleaved<TPolicy>(
                 Vector128.Narrow(cosA0, cosA1), Vector128.Narrow(sinA0, sinA1),
                 Vector128.Narrow(cosB0, cosB1), Vector128.Narrow(sinB0, sinB1),
@@ -185,30 +183,40 @@ public sealed class PhiloxNoiseSource : INoiseSource
     private static void WriteFourBlocks<TPolicy>(Vector256<ulong> x0, Vector256<ulong> x1, Vector256<ulong> x2, Vector256<ulong> x3, ref float output)
         where TPolicy : struct, IIntrinsicsPolicy
     {
-        var (cosA, sinA) = BoxMuller(x0, x1);
-        var (cosB, sinB) = BoxMuller(x2, x3);
+        var (cosA, sinA, cosB, sinB) = BoxMuller(x0, x1, x2, x3);
         StoreInterleaved<TPolicy>(ToSingle<TPolicy>(cosA), ToSingle<TPolicy>(sinA), ToSingle<TPolicy>(cosB), ToSingle<TPolicy>(sinB), ref output);
     }
 
-    /// <summary>(r·cos, r·sin) for words a (→ u1) and b (→ u2), the same operations as the scalar <c>BoxMuller</c>.</summary>
+    /// <summary>
+    /// (r·cos, r·sin) for the word pairs (a, b) and (c, d) (a, c → u1; b, d → u2): the same operations as the scalar
+    /// <c>BoxMuller</c>, two independent pairs interleaved so their long dependency chains overlap.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Z0, Vector256<double> Z1) BoxMuller(Vector256<ulong> a, Vector256<ulong> b)
+    private static (Vector256<double> Z0, Vector256<double> Z1, Vector256<double> Z2, Vector256<double> Z3) BoxMuller(
+        Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> c, Vector256<ulong> d)
     {
         // (2^52 + a) − (2^52 − 1) = a + 1 exactly; scaling by 2^-32 is exact, as is the scalar division by 2^32.
-        var u1 = ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
-        var radius = Vector256.Sqrt(DeterministicMath.Log(u1) * Vector256.Create(-2.0));
-        var (sin, cos) = DeterministicMath.SinCosTwoPiOfWord(b);
-        return (radius * cos, radius * sin);
+        var u1a = ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
+        var u1c = ((c | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
+        var (logA, logC) = DeterministicMath.Log(u1a, u1c);
+        var radiusA = Vector256.Sqrt(logA * Vector256.Create(-2.0));
+        var radiusC = Vector256.Sqrt(logC * Vector256.Create(-2.0));
+        var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
+        return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
     }
 
-    /// <inheritdoc cref="BoxMuller(Vector256{ulong}, Vector256{ulong})"/>
+    /// <inheritdoc cref="BoxMuller(Vector256{ulong}, Vector256{ulong}, Vector256{ulong}, Vector256{ulong})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<double> Z0, Vector128<double> Z1) BoxMuller(Vector128<ulong> a, Vector128<ulong> b)
+    private static (Vector128<double> Z0, Vector128<double> Z1, Vector128<double> Z2, Vector128<double> Z3) BoxMuller(
+        Vector128<ulong> a, Vector128<ulong> b, Vector128<ulong> c, Vector128<ulong> d)
     {
-        var u1 = ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
-        var radius = Vector128.Sqrt(DeterministicMath.Log(u1) * Vector128.Create(-2.0));
-        var (sin, cos) = DeterministicMath.SinCosTwoPiOfWord(b);
-        return (radius * cos, radius * sin);
+        var u1a = ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
+        var u1c = ((c | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
+        var (logA, logC) = DeterministicMath.Log(u1a, u1c);
+        var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
+        var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
+        var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
+        return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
     }
 
     /// <summary>Rounds four doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
