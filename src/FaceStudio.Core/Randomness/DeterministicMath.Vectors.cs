@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace FaceStudio.Core.Randomness;
 
 /// <summary>
-/// <see cref="Vector128{T}"/> and <see cref="Vector256{T}"/> forms of the scalar functions: the same IEEE-754
+/// <see cref="Vector128{T}"/>, <see cref="Vector256{T}"/> and <see cref="Vector512{T}"/> forms of the scalar functions: the same IEEE-754
 /// operations in the same order (never fused), so every lane equals the scalar result bit for bit. Integer↔double
 /// conversions use the exact 2^52 "magic number" trick instead of the conversion instructions, which AVX2 lacks for
 /// 64-bit lanes; it yields the same exactly representable values.
@@ -378,6 +378,192 @@ internal static partial class DeterministicMath
         sinCentre2 = (sinCentre2.AsUInt64() ^ Vector128.ShiftLeft(octant2 & Vector128.Create(4UL), 61)).AsDouble();
         cosCentre1 = (cosCentre1.AsUInt64() ^ Vector128.ShiftLeft((octant1 + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
         cosCentre2 = (cosCentre2.AsUInt64() ^ Vector128.ShiftLeft((octant2 + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
+        return ((sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
+    }
+
+    /// <summary><see cref="Log(double)"/> on every lane (finite, positive, normal inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Log(Vector512<double> x)
+    {
+        var bits = x.AsUInt64();
+        var field = Vector512.ShiftRightLogical(bits, 52) & Vector512.Create(0x7FFUL);
+        var exponent = (field | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 1023.0); // exact field − 1023
+        var mantissa = ((bits & Vector512.Create(0x000FFFFFFFFFFFFFUL)) | Vector512.Create(0x3FF0000000000000UL)).AsDouble();
+        var large = Vector512.GreaterThan(mantissa, Vector512.Create(Sqrt2));
+        mantissa = Vector512.ConditionalSelect(large, mantissa * Vector512.Create(0.5), mantissa);
+        exponent = Vector512.ConditionalSelect(large, exponent + Vector512<double>.One, exponent);
+
+        var one = Vector512<double>.One;
+        var s = (mantissa - one) / (mantissa + one);
+        var s2 = s * s;
+        var p = Vector512.Create(L23);
+        p = (p * s2) + Vector512.Create(L21);
+        p = (p * s2) + Vector512.Create(L19);
+        p = (p * s2) + Vector512.Create(L17);
+        p = (p * s2) + Vector512.Create(L15);
+        p = (p * s2) + Vector512.Create(L13);
+        p = (p * s2) + Vector512.Create(L11);
+        p = (p * s2) + Vector512.Create(L9);
+        p = (p * s2) + Vector512.Create(L7);
+        p = (p * s2) + Vector512.Create(L5);
+        p = (p * s2) + Vector512.Create(L3);
+        p = (p * s2) + one;
+        var t = s * p;
+        return (t + t) + (exponent * Vector512.Create(Ln2));
+    }
+
+    /// <summary>
+    /// sin(2πu) and cos(2πu) for u = word / 2^32, each lane holding a 32-bit word zero-extended to 64 bits; equal bit for
+    /// bit to <see cref="SinCosTwoPi(double)"/> of that u. The octant split is done on the integer word: u·8 − ⌊u·8⌋ − ½
+    /// is exactly (low 29 bits − 2^28)·2^-29, which is what the scalar form computes in doubles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Sin, Vector512<double> Cos) SinCosTwoPiOfWord(Vector512<ulong> word)
+    {
+        var octant = Vector512.ShiftRightLogical(word, 29);
+        var fraction = word & Vector512.Create(0x1FFFFFFFUL);
+        var centred = (fraction | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 268435456.0);
+        var a = (centred * Vector512.Create(TwoPowMinus29)) * Vector512.Create(QuarterPi);
+
+        var a2 = a * a;
+        var ps = Vector512.Create(S13);
+        ps = (ps * a2) + Vector512.Create(S11);
+        ps = (ps * a2) + Vector512.Create(S9);
+        ps = (ps * a2) + Vector512.Create(S7);
+        ps = (ps * a2) + Vector512.Create(S5);
+        ps = (ps * a2) + Vector512.Create(S3);
+        var pc = Vector512.Create(C14);
+        pc = (pc * a2) + Vector512.Create(C12);
+        pc = (pc * a2) + Vector512.Create(C10);
+        pc = (pc * a2) + Vector512.Create(C8);
+        pc = (pc * a2) + Vector512.Create(C6);
+        pc = (pc * a2) + Vector512.Create(C4);
+        pc = (pc * a2) + Vector512.Create(C2);
+        var sinA = a + (a * (a2 * ps));
+        var cosA = Vector512<double>.One + (a2 * pc);
+
+        // Centre of the octant: swap sin/cos of π/8 in octants 1, 2, 5, 6; negate by flipping the sign bit (= unary minus).
+        var noSwap = Vector512.Equals((octant + Vector512<ulong>.One) & Vector512.Create(2UL), Vector512<ulong>.Zero).AsDouble();
+        var sinCentre = Vector512.ConditionalSelect(noSwap, Vector512.Create(SinPiOver8), Vector512.Create(CosPiOver8));
+        var cosCentre = Vector512.ConditionalSelect(noSwap, Vector512.Create(CosPiOver8), Vector512.Create(SinPiOver8));
+        sinCentre = (sinCentre.AsUInt64() ^ Vector512.ShiftLeft(octant & Vector512.Create(4UL), 61)).AsDouble();
+        cosCentre = (cosCentre.AsUInt64() ^ Vector512.ShiftLeft((octant + Vector512.Create(2UL)) & Vector512.Create(4UL), 61)).AsDouble();
+        return ((sinCentre * cosA) + (cosCentre * sinA), (cosCentre * cosA) - (sinCentre * sinA));
+    }
+
+    /// <summary>
+    /// <see cref="Log(Vector512{double})"/> of two vectors with the steps interleaved: the two Horner chains are
+    /// independent, so the CPU overlaps their latencies. Same operations per lane, same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Log1, Vector512<double> Log2) Log(Vector512<double> x1, Vector512<double> x2)
+    {
+        var bits1 = x1.AsUInt64();
+        var bits2 = x2.AsUInt64();
+        var field1 = Vector512.ShiftRightLogical(bits1, 52) & Vector512.Create(0x7FFUL);
+        var field2 = Vector512.ShiftRightLogical(bits2, 52) & Vector512.Create(0x7FFUL);
+        var exponent1 = (field1 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 1023.0); // exact field1 − 1023
+        var exponent2 = (field2 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 1023.0); // exact field2 − 1023
+        var mantissa1 = ((bits1 & Vector512.Create(0x000FFFFFFFFFFFFFUL)) | Vector512.Create(0x3FF0000000000000UL)).AsDouble();
+        var mantissa2 = ((bits2 & Vector512.Create(0x000FFFFFFFFFFFFFUL)) | Vector512.Create(0x3FF0000000000000UL)).AsDouble();
+        var large1 = Vector512.GreaterThan(mantissa1, Vector512.Create(Sqrt2));
+        var large2 = Vector512.GreaterThan(mantissa2, Vector512.Create(Sqrt2));
+        mantissa1 = Vector512.ConditionalSelect(large1, mantissa1 * Vector512.Create(0.5), mantissa1);
+        mantissa2 = Vector512.ConditionalSelect(large2, mantissa2 * Vector512.Create(0.5), mantissa2);
+        exponent1 = Vector512.ConditionalSelect(large1, exponent1 + Vector512<double>.One, exponent1);
+        exponent2 = Vector512.ConditionalSelect(large2, exponent2 + Vector512<double>.One, exponent2);
+
+        var one = Vector512<double>.One;
+        var s1 = (mantissa1 - one) / (mantissa1 + one);
+        var s2 = (mantissa2 - one) / (mantissa2 + one);
+        var sSquared1 = s1 * s1;
+        var sSquared2 = s2 * s2;
+        var p1 = Vector512.Create(L23);
+        var p2 = Vector512.Create(L23);
+        p1 = (p1 * sSquared1) + Vector512.Create(L21);
+        p2 = (p2 * sSquared2) + Vector512.Create(L21);
+        p1 = (p1 * sSquared1) + Vector512.Create(L19);
+        p2 = (p2 * sSquared2) + Vector512.Create(L19);
+        p1 = (p1 * sSquared1) + Vector512.Create(L17);
+        p2 = (p2 * sSquared2) + Vector512.Create(L17);
+        p1 = (p1 * sSquared1) + Vector512.Create(L15);
+        p2 = (p2 * sSquared2) + Vector512.Create(L15);
+        p1 = (p1 * sSquared1) + Vector512.Create(L13);
+        p2 = (p2 * sSquared2) + Vector512.Create(L13);
+        p1 = (p1 * sSquared1) + Vector512.Create(L11);
+        p2 = (p2 * sSquared2) + Vector512.Create(L11);
+        p1 = (p1 * sSquared1) + Vector512.Create(L9);
+        p2 = (p2 * sSquared2) + Vector512.Create(L9);
+        p1 = (p1 * sSquared1) + Vector512.Create(L7);
+        p2 = (p2 * sSquared2) + Vector512.Create(L7);
+        p1 = (p1 * sSquared1) + Vector512.Create(L5);
+        p2 = (p2 * sSquared2) + Vector512.Create(L5);
+        p1 = (p1 * sSquared1) + Vector512.Create(L3);
+        p2 = (p2 * sSquared2) + Vector512.Create(L3);
+        p1 = (p1 * sSquared1) + one;
+        p2 = (p2 * sSquared2) + one;
+        var t1 = s1 * p1;
+        var t2 = s2 * p2;
+        return ((t1 + t1) + (exponent1 * Vector512.Create(Ln2)), (t2 + t2) + (exponent2 * Vector512.Create(Ln2)));
+    }
+
+    /// <summary><see cref="SinCosTwoPiOfWord(Vector512{ulong})"/> of two vectors with the steps interleaved (same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Sin1, Vector512<double> Cos1, Vector512<double> Sin2, Vector512<double> Cos2) SinCosTwoPiOfWord(Vector512<ulong> word1, Vector512<ulong> word2)
+    {
+        var octant1 = Vector512.ShiftRightLogical(word1, 29);
+        var octant2 = Vector512.ShiftRightLogical(word2, 29);
+        var fraction1 = word1 & Vector512.Create(0x1FFFFFFFUL);
+        var fraction2 = word2 & Vector512.Create(0x1FFFFFFFUL);
+        var centred1 = (fraction1 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 268435456.0);
+        var centred2 = (fraction2 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 268435456.0);
+        var a1 = (centred1 * Vector512.Create(TwoPowMinus29)) * Vector512.Create(QuarterPi);
+        var a2 = (centred2 * Vector512.Create(TwoPowMinus29)) * Vector512.Create(QuarterPi);
+
+        var aSquared1 = a1 * a1;
+        var aSquared2 = a2 * a2;
+        var ps1 = Vector512.Create(S13);
+        var ps2 = Vector512.Create(S13);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S11);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S11);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S9);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S9);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S7);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S7);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S5);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S5);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S3);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S3);
+        var pc1 = Vector512.Create(C14);
+        var pc2 = Vector512.Create(C14);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C12);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C12);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C10);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C10);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C8);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C8);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C6);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C6);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C4);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C4);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C2);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C2);
+        var sinA1 = a1 + (a1 * (aSquared1 * ps1));
+        var sinA2 = a2 + (a2 * (aSquared2 * ps2));
+        var cosA1 = Vector512<double>.One + (aSquared1 * pc1);
+        var cosA2 = Vector512<double>.One + (aSquared2 * pc2);
+
+        // Centre of the octant: swap sin/cos of π/8 in octants 1, 2, 5, 6; negate by flipping the sign bit (= unary minus).
+        var noSwap1 = Vector512.Equals((octant1 + Vector512<ulong>.One) & Vector512.Create(2UL), Vector512<ulong>.Zero).AsDouble();
+        var noSwap2 = Vector512.Equals((octant2 + Vector512<ulong>.One) & Vector512.Create(2UL), Vector512<ulong>.Zero).AsDouble();
+        var sinCentre1 = Vector512.ConditionalSelect(noSwap1, Vector512.Create(SinPiOver8), Vector512.Create(CosPiOver8));
+        var sinCentre2 = Vector512.ConditionalSelect(noSwap2, Vector512.Create(SinPiOver8), Vector512.Create(CosPiOver8));
+        var cosCentre1 = Vector512.ConditionalSelect(noSwap1, Vector512.Create(CosPiOver8), Vector512.Create(SinPiOver8));
+        var cosCentre2 = Vector512.ConditionalSelect(noSwap2, Vector512.Create(CosPiOver8), Vector512.Create(SinPiOver8));
+        sinCentre1 = (sinCentre1.AsUInt64() ^ Vector512.ShiftLeft(octant1 & Vector512.Create(4UL), 61)).AsDouble();
+        sinCentre2 = (sinCentre2.AsUInt64() ^ Vector512.ShiftLeft(octant2 & Vector512.Create(4UL), 61)).AsDouble();
+        cosCentre1 = (cosCentre1.AsUInt64() ^ Vector512.ShiftLeft((octant1 + Vector512.Create(2UL)) & Vector512.Create(4UL), 61)).AsDouble();
+        cosCentre2 = (cosCentre2.AsUInt64() ^ Vector512.ShiftLeft((octant2 + Vector512.Create(2UL)) & Vector512.Create(4UL), 61)).AsDouble();
         return ((sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
     }
 }

@@ -11,6 +11,36 @@ namespace FaceStudio.Core.Randomness;
 /// </summary>
 public static partial class Philox4x32
 {
+    /// <summary>Encrypts the sixteen counters (lo[i], hi[i], 0, 0) under one key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Blocks<TPolicy>(
+        Vector512<uint> lo, Vector512<uint> hi, uint k0, uint k1,
+        out Vector512<uint> x0, out Vector512<uint> x1, out Vector512<uint> x2, out Vector512<uint> x3)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        // Round 0 with c2 = c3 = 0: the M1·c2 product is zero.
+        MulHiLo<TPolicy>(lo, M0, out var hi0, out var lo0);
+        var c0 = hi ^ Vector512.Create(k0);
+        var c1 = Vector512<uint>.Zero;
+        var c2 = hi0 ^ Vector512.Create(k1);
+        var c3 = lo0;
+        for (int round = 1; round < 10; round++)
+        {
+            k0 += W0;
+            k1 += W1;
+            MulHiLo<TPolicy>(c0, M0, out hi0, out lo0);
+            MulHiLo<TPolicy>(c2, M1, out var hi1, out var lo1);
+            var n0 = hi1 ^ c1 ^ Vector512.Create(k0);
+            var n2 = hi0 ^ c3 ^ Vector512.Create(k1);
+            c0 = n0;
+            c1 = lo1;
+            c2 = n2;
+            c3 = lo0;
+        }
+
+        (x0, x1, x2, x3) = (c0, c1, c2, c3);
+    }
+
     /// <summary>Encrypts the eight counters (lo[i], hi[i], 0, 0) under one key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Blocks<TPolicy>(
@@ -68,6 +98,30 @@ public static partial class Philox4x32
         }
 
         (x0, x1, x2, x3) = (c0, c1, c2, c3);
+    }
+
+    /// <summary>The high and low 32 bits of the 64-bit product a[i]·m in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MulHiLo<TPolicy>(Vector512<uint> a, uint m, out Vector512<uint> high, out Vector512<uint> low)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        if (TPolicy.PlatformIntrinsics && Avx512F.IsSupported)
+        {
+            var multiplier = Vector512.Create(m);
+            var even = Avx512F.Multiply(a, multiplier);
+            var odd = Avx512F.Multiply(Vector512.ShiftRightLogical(a.AsUInt64(), 32).AsUInt32(), multiplier);
+            var oddLanes = Vector512.Create(0xFFFFFFFF00000000UL).AsUInt32();
+            high = Vector512.ConditionalSelect(oddLanes, odd.AsUInt32(), Vector512.ShiftRightLogical(even, 32).AsUInt32());
+            low = Vector512.ConditionalSelect(oddLanes, Vector512.ShiftLeft(odd, 32).AsUInt32(), even.AsUInt32());
+        }
+        else
+        {
+            var (lower, upper) = Vector512.Widen(a);
+            var productLower = lower * Vector512.Create((ulong)m);
+            var productUpper = upper * Vector512.Create((ulong)m);
+            high = Vector512.Narrow(Vector512.ShiftRightLogical(productLower, 32), Vector512.ShiftRightLogical(productUpper, 32));
+            low = Vector512.Narrow(productLower, productUpper);
+        }
     }
 
     /// <summary>The high and low 32 bits of the 64-bit product a[i]·m in every lane.</summary>

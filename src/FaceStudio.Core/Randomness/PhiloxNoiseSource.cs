@@ -25,7 +25,7 @@ public sealed class PhiloxNoiseSource : INoiseSource
     private const double TwoPow52 = 4503599627370496.0;
     private const ulong MagicBits = 0x4330000000000000UL; // the double 2^52
     private static readonly NoiseKernel BestKernel =
-        Vector256.IsHardwareAccelerated ? NoiseKernel.Vector256 : Vector128.IsHardwareAccelerated ? NoiseKernel.Vector128 : NoiseKernel.Scalar;
+        Vector512.IsHardwareAccelerated ? NoiseKernel.Vector512 : Vector256.IsHardwareAccelerated ? NoiseKernel.Vector256 : Vector128.IsHardwareAccelerated ? NoiseKernel.Vector128 : NoiseKernel.Scalar;
 
     private readonly (uint K0, uint K1) _key;
     private ulong _counter;
@@ -58,6 +58,16 @@ public sealed class PhiloxNoiseSource : INoiseSource
         int done = 0;
         switch (kernel)
         {
+            case NoiseKernel.Vector512:
+                done = Fill512<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill256<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector512Portable:
+                done = Fill512<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill256<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done += Fill128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
             case NoiseKernel.Vector256:
                 done = Fill256<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
                 done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
@@ -144,6 +154,32 @@ public sealed class PhiloxNoiseSource : INoiseSource
         return length;
     }
 
+    /// <summary>Whole groups of sixteen blocks (64 values); returns the number of values written.</summary>
+    private static int Fill512<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        int length = destination.Length & ~63;
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < length; i += 64)
+        {
+            // Counters c + j: the low words wrap modulo 2^32, and a lane whose low word wrapped carries into the high word.
+            var loBase = Vector512.Create((uint)counter);
+            var lo = loBase + Vector512<uint>.Indices;
+            var hi = Vector512.Create((uint)(counter >> 32)) - Vector512.LessThan(lo, loBase);
+
+            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
+            counter += 16;
+            WriteEightBlocks<TPolicy>(
+                Vector512.WidenLower(x0), Vector512.WidenLower(x1), Vector512.WidenLower(x2), Vector512.WidenLower(x3),
+                ref Unsafe.Add(ref output, i));
+            WriteEightBlocks<TPolicy>(
+                Vector512.WidenUpper(x0), Vector512.WidenUpper(x1), Vector512.WidenUpper(x2), Vector512.WidenUpper(x3),
+                ref Unsafe.Add(ref output, i + 32));
+        }
+
+        return length;
+    }
+
     /// <summary>Whole groups of four blocks (16 values); returns the number of values written.</summary>
     private static int Fill128<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
         where TPolicy : struct, IIntrinsicsPolicy
@@ -176,6 +212,24 @@ public sealed class PhiloxNoiseSource : INoiseSource
         }
 
         return length;
+    }
+
+    /// <summary>Box–Muller of eight blocks whose words are zero-extended into 64-bit lanes; writes their 32 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteEightBlocks<TPolicy>(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        var (cosA, sinA, cosB, sinB) = BoxMuller(x0, x1, x2, x3);
+        var cosA32 = ToSingle<TPolicy>(cosA.GetLower());
+        var sinA32 = ToSingle<TPolicy>(sinA.GetLower());
+        var cosB32 = ToSingle<TPolicy>(cosB.GetLower());
+        var sinB32 = ToSingle<TPolicy>(sinB.GetLower());
+        StoreInterleaved<TPolicy>(cosA32, sinA32, cosB32, sinB32, ref output);
+        cosA32 = ToSingle<TPolicy>(cosA.GetUpper());
+        sinA32 = ToSingle<TPolicy>(sinA.GetUpper());
+        cosB32 = ToSingle<TPolicy>(cosB.GetUpper());
+        sinB32 = ToSingle<TPolicy>(sinB.GetUpper());
+        StoreInterleaved<TPolicy>(cosA32, sinA32, cosB32, sinB32, ref Unsafe.Add(ref output, 16));
     }
 
     /// <summary>Box–Muller of four blocks whose words are zero-extended into 64-bit lanes; writes their 16 values.</summary>
@@ -215,6 +269,20 @@ public sealed class PhiloxNoiseSource : INoiseSource
         var (logA, logC) = DeterministicMath.Log(u1a, u1c);
         var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
         var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
+        var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
+        return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
+    }
+
+    /// <inheritdoc cref="BoxMuller(Vector256{ulong}, Vector256{ulong}, Vector256{ulong}, Vector256{ulong})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<double> Z0, Vector512<double> Z1, Vector512<double> Z2, Vector512<double> Z3) BoxMuller(
+        Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c, Vector512<ulong> d)
+    {
+        var u1a = ((a | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
+        var u1c = ((c | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
+        var (logA, logC) = DeterministicMath.Log(u1a, u1c);
+        var radiusA = Vector512.Sqrt(logA * Vector512.Create(-2.0));
+        var radiusC = Vector512.Sqrt(logC * Vector512.Create(-2.0));
         var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
         return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
     }
@@ -273,4 +341,10 @@ internal enum NoiseKernel
 
     /// <summary>Eight blocks per step, AVX2 where supported.</summary>
     Vector256,
+
+    /// <summary>Sixteen blocks per step with portable <see cref="Vector512{T}"/> operations only.</summary>
+    Vector512Portable,
+
+    /// <summary>Sixteen blocks per step, AVX-512 where supported.</summary>
+    Vector512,
 }

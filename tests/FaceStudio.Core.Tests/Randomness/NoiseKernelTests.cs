@@ -11,7 +11,10 @@ namespace FaceStudio.Core.Tests.Randomness;
 public class NoiseKernelTests
 {
     private static readonly NoiseKernel[] VectorKernels =
-        [NoiseKernel.Vector128Portable, NoiseKernel.Vector128, NoiseKernel.Vector256Portable, NoiseKernel.Vector256];
+        [
+            NoiseKernel.Vector128Portable, NoiseKernel.Vector128, NoiseKernel.Vector256Portable, NoiseKernel.Vector256,
+            NoiseKernel.Vector512Portable, NoiseKernel.Vector512,
+        ];
 
     [Theory]
     [InlineData(0ul, 0u, 0u)]
@@ -22,7 +25,7 @@ public class NoiseKernelTests
     [InlineData(ulong.MaxValue - 9, 0xFFFFFFFFu, 0xFFFFFFFFu)] // the 64-bit counter itself wraps
     public void Every_kernel_matches_the_scalar_reference_for_every_length(ulong counter, uint k0, uint k1)
     {
-        foreach (int length in Enumerable.Range(0, 70).Concat([127, 128, 129, 1000, 1003]))
+        foreach (int length in Enumerable.Range(0, 140).Concat([255, 256, 257, 1000, 1003]))
         {
             var expected = new float[length];
             ulong expectedNext = PhiloxNoiseSource.Fill(expected, counter, k0, k1, NoiseKernel.Scalar);
@@ -48,19 +51,21 @@ public class NoiseKernelTests
         var random = new Random(7);
         for (int trial = 0; trial < 200; trial++)
         {
-            var lo = new uint[8];
-            var hi = new uint[8];
-            for (int i = 0; i < 8; i++)
+            var lo = new uint[16];
+            var hi = new uint[16];
+            for (int i = 0; i < 16; i++)
             {
                 lo[i] = (uint)random.NextInt64(0, 1L << 32);
                 hi[i] = trial % 3 == 0 ? uint.MaxValue - (uint)i : (uint)random.NextInt64(0, 1L << 32);
             }
 
             uint k0 = (uint)random.NextInt64(0, 1L << 32), k1 = trial == 0 ? uint.MaxValue : (uint)random.NextInt64(0, 1L << 32);
-            var expected = Enumerable.Range(0, 8).Select(i => Philox4x32.Block((lo[i], hi[i], 0u, 0u), (k0, k1))).ToArray();
+            var expected = Enumerable.Range(0, 16).Select(i => Philox4x32.Block((lo[i], hi[i], 0u, 0u), (k0, k1))).ToArray();
 
-            Check(Wide<PlatformIntrinsicsPolicy>(lo, hi, k0, k1), expected, "Vector256 intrinsics");
-            Check(Wide<PortableIntrinsicsPolicy>(lo, hi, k0, k1), expected, "Vector256 portable");
+            Check(Widest<PlatformIntrinsicsPolicy>(lo, hi, k0, k1), expected, "Vector512 intrinsics");
+            Check(Widest<PortableIntrinsicsPolicy>(lo, hi, k0, k1), expected, "Vector512 portable");
+            Check(Wide<PlatformIntrinsicsPolicy>(lo, hi, k0, k1), expected[..8], "Vector256 intrinsics");
+            Check(Wide<PortableIntrinsicsPolicy>(lo, hi, k0, k1), expected[..8], "Vector256 portable");
             Check(Narrow<PlatformIntrinsicsPolicy>(lo, hi, k0, k1), expected[..4], "Vector128 intrinsics");
             Check(Narrow<PortableIntrinsicsPolicy>(lo, hi, k0, k1), expected[..4], "Vector128 portable");
         }
@@ -73,6 +78,9 @@ public class NoiseKernelTests
         foreach (uint m in new[] { 0xD2511F53u, 0xCD9E8D57u, 0xFFFFFFFFu, 1u })
         {
             var vector = Vector256.Create(a);
+            var widest = Vector512.Create(vector, vector);
+            Philox4x32.MulHiLo<PlatformIntrinsicsPolicy>(widest, m, out var hi512, out var lo512);
+            Philox4x32.MulHiLo<PortableIntrinsicsPolicy>(widest, m, out var hi512p, out var lo512p);
             Philox4x32.MulHiLo<PlatformIntrinsicsPolicy>(vector, m, out var hi256, out var lo256);
             Philox4x32.MulHiLo<PortableIntrinsicsPolicy>(vector, m, out var hi256p, out var lo256p);
             Philox4x32.MulHiLo<PlatformIntrinsicsPolicy>(vector.GetUpper(), m, out var hi128, out var lo128);
@@ -80,6 +88,14 @@ public class NoiseKernelTests
             for (int i = 0; i < 8; i++)
             {
                 ulong product = (ulong)a[i] * m;
+                foreach (int lane in new[] { i, i + 8 })
+                {
+                    Assert.Equal((uint)(product >> 32), hi512[lane]);
+                    Assert.Equal((uint)product, lo512[lane]);
+                    Assert.Equal((uint)(product >> 32), hi512p[lane]);
+                    Assert.Equal((uint)product, lo512p[lane]);
+                }
+
                 Assert.Equal((uint)(product >> 32), hi256[i]);
                 Assert.Equal((uint)product, lo256[i]);
                 Assert.Equal((uint)(product >> 32), hi256p[i]);
@@ -104,29 +120,33 @@ public class NoiseKernelTests
             inputs.Add((word + 1.0) / 4294967296.0); // the u1 values Box–Muller feeds in
         }
 
-        for (double x = 1e-300; x < 1e300; x *= 1.9)
+        for (double value = 1e-300; value < 1e300; value *= 1.9)
         {
-            inputs.Add(x);
+            inputs.Add(value);
         }
 
         inputs.AddRange([1.0, 2.0, Math.Sqrt(2), Math.BitDecrement(Math.Sqrt(2)), Math.BitIncrement(Math.Sqrt(2)), double.MaxValue, double.Epsilon * (1L << 52)]);
-        while (inputs.Count % 4 != 0)
+        while (inputs.Count % 16 != 0)
         {
             inputs.Add(0.5);
         }
 
-        for (int i = 0; i < inputs.Count; i += 4)
+        double[] x = [.. inputs];
+        var forms = new Dictionary<string, double[]>
         {
-            var wide = DeterministicMath.Log(Vector256.Create(inputs[i], inputs[i + 1], inputs[i + 2], inputs[i + 3]));
-            var narrow = DeterministicMath.Log(Vector128.Create(inputs[i], inputs[i + 1]));
-            for (int lane = 0; lane < 4; lane++)
+            ["Vector128"] = Lanes(x, 2, i => ToArray(DeterministicMath.Log(Vector128.Create(x, i)))),
+            ["Vector128 x2"] = Lanes(x, 4, i => DeterministicMath.Log(Vector128.Create(x, i), Vector128.Create(x, i + 2)) is var (a, b) ? [a[0], a[1], b[0], b[1]] : []),
+            ["Vector256"] = Lanes(x, 4, i => ToArray(DeterministicMath.Log(Vector256.Create(x, i)))),
+            ["Vector256 x2"] = Lanes(x, 8, i => DeterministicMath.Log(Vector256.Create(x, i), Vector256.Create(x, i + 4)) is var (a, b) ? [.. ToArray(a), .. ToArray(b)] : []),
+            ["Vector512"] = Lanes(x, 8, i => ToArray(DeterministicMath.Log(Vector512.Create(x, i)))),
+            ["Vector512 x2"] = Lanes(x, 16, i => DeterministicMath.Log(Vector512.Create(x, i), Vector512.Create(x, i + 8)) is var (a, b) ? [.. ToArray(a), .. ToArray(b)] : []),
+        };
+        for (int i = 0; i < x.Length; i++)
+        {
+            long expected = BitConverter.DoubleToInt64Bits(DeterministicMath.Log(x[i]));
+            foreach (var (form, actual) in forms)
             {
-                long expected = BitConverter.DoubleToInt64Bits(DeterministicMath.Log(inputs[i + lane]));
-                Assert.True(expected == BitConverter.DoubleToInt64Bits(wide[lane]), $"log({inputs[i + lane]:R}) Vector256");
-                if (lane < 2)
-                {
-                    Assert.True(expected == BitConverter.DoubleToInt64Bits(narrow[lane]), $"log({inputs[i + lane]:R}) Vector128");
-                }
+                Assert.True(expected == BitConverter.DoubleToInt64Bits(actual[i]), $"log({x[i]:R}) {form}");
             }
         }
     }
@@ -134,29 +154,57 @@ public class NoiseKernelTests
     [Fact]
     public void Vector_sin_cos_of_a_word_matches_the_scalar_form_bit_for_bit()
     {
-        var words = EdgeWords().Concat(RandomWords(4000)).ToList();
-        while (words.Count % 4 != 0)
+        var list = EdgeWords().Concat(RandomWords(4000)).ToList();
+        while (list.Count % 16 != 0)
         {
-            words.Add(0);
+            list.Add(0);
         }
 
-        for (int i = 0; i < words.Count; i += 4)
+        ulong[] w = [.. list.Select(word => (ulong)word)];
+        var sinForms = new Dictionary<string, double[]>();
+        var cosForms = new Dictionary<string, double[]>();
+        void Add(string form, int step, Func<int, (double[] Sin, double[] Cos)> evaluate)
         {
-            var (sin256, cos256) = DeterministicMath.SinCosTwoPiOfWord(Vector256.Create((ulong)words[i], words[i + 1], words[i + 2], words[i + 3]));
-            var (sin128, cos128) = DeterministicMath.SinCosTwoPiOfWord(Vector128.Create((ulong)words[i], words[i + 1]));
-            for (int lane = 0; lane < 4; lane++)
+            sinForms[form] = Lanes(w.Select(v => (double)v).ToArray(), step, i => evaluate(i).Sin);
+            cosForms[form] = Lanes(w.Select(v => (double)v).ToArray(), step, i => evaluate(i).Cos);
+        }
+
+        Add("Vector128", 2, i => DeterministicMath.SinCosTwoPiOfWord(Vector128.Create(w, i)) is var (s, c) ? ([s[0], s[1]], [c[0], c[1]]) : default);
+        Add("Vector128 x2", 4, i => DeterministicMath.SinCosTwoPiOfWord(Vector128.Create(w, i), Vector128.Create(w, i + 2)) is var (s1, c1, s2, c2)
+            ? ([s1[0], s1[1], s2[0], s2[1]], [c1[0], c1[1], c2[0], c2[1]]) : default);
+        Add("Vector256", 4, i => DeterministicMath.SinCosTwoPiOfWord(Vector256.Create(w, i)) is var (s, c) ? (ToArray(s), ToArray(c)) : default);
+        Add("Vector256 x2", 8, i => DeterministicMath.SinCosTwoPiOfWord(Vector256.Create(w, i), Vector256.Create(w, i + 4)) is var (s1, c1, s2, c2)
+            ? ([.. ToArray(s1), .. ToArray(s2)], [.. ToArray(c1), .. ToArray(c2)]) : default);
+        Add("Vector512", 8, i => DeterministicMath.SinCosTwoPiOfWord(Vector512.Create(w, i)) is var (s, c) ? (ToArray(s), ToArray(c)) : default);
+        Add("Vector512 x2", 16, i => DeterministicMath.SinCosTwoPiOfWord(Vector512.Create(w, i), Vector512.Create(w, i + 8)) is var (s1, c1, s2, c2)
+            ? ([.. ToArray(s1), .. ToArray(s2)], [.. ToArray(c1), .. ToArray(c2)]) : default);
+        for (int i = 0; i < w.Length; i++)
+        {
+            var (sin, cos) = DeterministicMath.SinCosTwoPi(w[i] / 4294967296.0);
+            foreach (string form in sinForms.Keys)
             {
-                var (sin, cos) = DeterministicMath.SinCosTwoPi(words[i + lane] / 4294967296.0);
-                Assert.True(BitConverter.DoubleToInt64Bits(sin) == BitConverter.DoubleToInt64Bits(sin256[lane]), $"sin, word {words[i + lane]:X8}");
-                Assert.True(BitConverter.DoubleToInt64Bits(cos) == BitConverter.DoubleToInt64Bits(cos256[lane]), $"cos, word {words[i + lane]:X8}");
-                if (lane < 2)
-                {
-                    Assert.True(BitConverter.DoubleToInt64Bits(sin) == BitConverter.DoubleToInt64Bits(sin128[lane]), $"sin128, word {words[i + lane]:X8}");
-                    Assert.True(BitConverter.DoubleToInt64Bits(cos) == BitConverter.DoubleToInt64Bits(cos128[lane]), $"cos128, word {words[i + lane]:X8}");
-                }
+                Assert.True(BitConverter.DoubleToInt64Bits(sin) == BitConverter.DoubleToInt64Bits(sinForms[form][i]), $"sin, word {w[i]:X8}, {form}");
+                Assert.True(BitConverter.DoubleToInt64Bits(cos) == BitConverter.DoubleToInt64Bits(cosForms[form][i]), $"cos, word {w[i]:X8}, {form}");
             }
         }
     }
+
+    private static double[] Lanes(double[] inputs, int step, Func<int, double[]> evaluate)
+    {
+        var results = new double[inputs.Length];
+        for (int i = 0; i < inputs.Length; i += step)
+        {
+            evaluate(i).CopyTo(results, i);
+        }
+
+        return results;
+    }
+
+    private static double[] ToArray(Vector128<double> v) => [v[0], v[1]];
+
+    private static double[] ToArray(Vector256<double> v) => [v[0], v[1], v[2], v[3]];
+
+    private static double[] ToArray(Vector512<double> v) => [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]];
 
     /// <summary>0, all-ones, powers of two and their neighbours, and each octant boundary (k·2^29) ± 1 and its centre.</summary>
     private static IEnumerable<uint> EdgeWords()
@@ -192,6 +240,13 @@ public class NoiseKernelTests
         }
     }
 
+    private static Vector512<uint>[] Widest<TPolicy>(uint[] lo, uint[] hi, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        Philox4x32.Blocks<TPolicy>(Vector512.Create(lo), Vector512.Create(hi), k0, k1, out var x0, out var x1, out var x2, out var x3);
+        return [x0, x1, x2, x3];
+    }
+
     private static Vector256<uint>[] Wide<TPolicy>(uint[] lo, uint[] hi, uint k0, uint k1)
         where TPolicy : struct, IIntrinsicsPolicy
     {
@@ -204,6 +259,14 @@ public class NoiseKernelTests
     {
         Philox4x32.Blocks<TPolicy>(Vector128.Create(lo), Vector128.Create(hi), k0, k1, out var x0, out var x1, out var x2, out var x3);
         return [x0, x1, x2, x3];
+    }
+
+    private static void Check(Vector512<uint>[] words, (uint X0, uint X1, uint X2, uint X3)[] expected, string path)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(expected[i] == (words[0][i], words[1][i], words[2][i], words[3][i]), $"{path}, lane {i}");
+        }
     }
 
     private static void Check(Vector256<uint>[] words, (uint X0, uint X1, uint X2, uint X3)[] expected, string path)
