@@ -566,4 +566,328 @@ internal static partial class DeterministicMath
         cosCentre2 = (cosCentre2.AsUInt64() ^ Vector512.ShiftLeft((octant2 + Vector512.Create(2UL)) & Vector512.Create(4UL), 61)).AsDouble();
         return ((sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
     }
+
+    /// <summary>
+    /// <see cref="Log(Vector128{double}, Vector128{double})"/> and
+    /// <see cref="SinCosTwoPiOfWord(Vector128{ulong}, Vector128{ulong})"/> with their statements interleaved, so that
+    /// six independent dependency chains (two logarithms, two sines, two cosines) are in flight together instead of the
+    /// CPU's scheduler filling up with one chain's waiting operations. Each chain's own operations are unchanged: same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<double> Log1, Vector128<double> Log2, Vector128<double> Sin1, Vector128<double> Cos1, Vector128<double> Sin2, Vector128<double> Cos2) LogAndSinCosTwoPiOfWord(
+        Vector128<double> x1, Vector128<double> x2, Vector128<ulong> word1, Vector128<ulong> word2)
+    {
+        var bits1 = x1.AsUInt64();
+        var octant1 = Vector128.ShiftRightLogical(word1, 29);
+        var bits2 = x2.AsUInt64();
+        var octant2 = Vector128.ShiftRightLogical(word2, 29);
+        var field1 = Vector128.ShiftRightLogical(bits1, 52) & Vector128.Create(0x7FFUL);
+        var fraction1 = word1 & Vector128.Create(0x1FFFFFFFUL);
+        var field2 = Vector128.ShiftRightLogical(bits2, 52) & Vector128.Create(0x7FFUL);
+        var fraction2 = word2 & Vector128.Create(0x1FFFFFFFUL);
+        var exponent1 = (field1 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 1023.0);
+        var centred1 = (fraction1 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 268435456.0);
+        var exponent2 = (field2 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 1023.0);
+        var centred2 = (fraction2 | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 + 268435456.0);
+        var mantissa1 = ((bits1 & Vector128.Create(0x000FFFFFFFFFFFFFUL)) | Vector128.Create(0x3FF0000000000000UL)).AsDouble();
+        var a1 = (centred1 * Vector128.Create(TwoPowMinus29)) * Vector128.Create(QuarterPi);
+        var mantissa2 = ((bits2 & Vector128.Create(0x000FFFFFFFFFFFFFUL)) | Vector128.Create(0x3FF0000000000000UL)).AsDouble();
+        var a2 = (centred2 * Vector128.Create(TwoPowMinus29)) * Vector128.Create(QuarterPi);
+        var large1 = Vector128.GreaterThan(mantissa1, Vector128.Create(Sqrt2));
+        var aSquared1 = a1 * a1;
+        var large2 = Vector128.GreaterThan(mantissa2, Vector128.Create(Sqrt2));
+        var aSquared2 = a2 * a2;
+        mantissa1 = Vector128.ConditionalSelect(large1, mantissa1 * Vector128.Create(0.5), mantissa1);
+        var ps1 = Vector128.Create(S13);
+        mantissa2 = Vector128.ConditionalSelect(large2, mantissa2 * Vector128.Create(0.5), mantissa2);
+        var ps2 = Vector128.Create(S13);
+        exponent1 = Vector128.ConditionalSelect(large1, exponent1 + Vector128<double>.One, exponent1);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S11);
+        exponent2 = Vector128.ConditionalSelect(large2, exponent2 + Vector128<double>.One, exponent2);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S11);
+        var one = Vector128<double>.One;
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S9);
+        var s1 = (mantissa1 - one) / (mantissa1 + one);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S9);
+        var s2 = (mantissa2 - one) / (mantissa2 + one);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S7);
+        var sSquared1 = s1 * s1;
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S7);
+        var sSquared2 = s2 * s2;
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S5);
+        var p1 = Vector128.Create(L23);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S5);
+        var p2 = Vector128.Create(L23);
+        ps1 = (ps1 * aSquared1) + Vector128.Create(S3);
+        p1 = (p1 * sSquared1) + Vector128.Create(L21);
+        ps2 = (ps2 * aSquared2) + Vector128.Create(S3);
+        p2 = (p2 * sSquared2) + Vector128.Create(L21);
+        var pc1 = Vector128.Create(C14);
+        p1 = (p1 * sSquared1) + Vector128.Create(L19);
+        var pc2 = Vector128.Create(C14);
+        p2 = (p2 * sSquared2) + Vector128.Create(L19);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C12);
+        p1 = (p1 * sSquared1) + Vector128.Create(L17);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C12);
+        p2 = (p2 * sSquared2) + Vector128.Create(L17);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C10);
+        p1 = (p1 * sSquared1) + Vector128.Create(L15);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C10);
+        p2 = (p2 * sSquared2) + Vector128.Create(L15);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C8);
+        p1 = (p1 * sSquared1) + Vector128.Create(L13);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C8);
+        p2 = (p2 * sSquared2) + Vector128.Create(L13);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C6);
+        p1 = (p1 * sSquared1) + Vector128.Create(L11);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C6);
+        p2 = (p2 * sSquared2) + Vector128.Create(L11);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C4);
+        p1 = (p1 * sSquared1) + Vector128.Create(L9);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C4);
+        p2 = (p2 * sSquared2) + Vector128.Create(L9);
+        pc1 = (pc1 * aSquared1) + Vector128.Create(C2);
+        p1 = (p1 * sSquared1) + Vector128.Create(L7);
+        pc2 = (pc2 * aSquared2) + Vector128.Create(C2);
+        p2 = (p2 * sSquared2) + Vector128.Create(L7);
+        var sinA1 = a1 + (a1 * (aSquared1 * ps1));
+        p1 = (p1 * sSquared1) + Vector128.Create(L5);
+        var sinA2 = a2 + (a2 * (aSquared2 * ps2));
+        p2 = (p2 * sSquared2) + Vector128.Create(L5);
+        var cosA1 = Vector128<double>.One + (aSquared1 * pc1);
+        p1 = (p1 * sSquared1) + Vector128.Create(L3);
+        var cosA2 = Vector128<double>.One + (aSquared2 * pc2);
+        p2 = (p2 * sSquared2) + Vector128.Create(L3);
+        var noSwap1 = Vector128.Equals((octant1 + Vector128<ulong>.One) & Vector128.Create(2UL), Vector128<ulong>.Zero).AsDouble();
+        p1 = (p1 * sSquared1) + one;
+        var noSwap2 = Vector128.Equals((octant2 + Vector128<ulong>.One) & Vector128.Create(2UL), Vector128<ulong>.Zero).AsDouble();
+        p2 = (p2 * sSquared2) + one;
+        var sinCentre1 = Vector128.ConditionalSelect(noSwap1, Vector128.Create(SinPiOver8), Vector128.Create(CosPiOver8));
+        var t1 = s1 * p1;
+        var sinCentre2 = Vector128.ConditionalSelect(noSwap2, Vector128.Create(SinPiOver8), Vector128.Create(CosPiOver8));
+        var t2 = s2 * p2;
+        var cosCentre1 = Vector128.ConditionalSelect(noSwap1, Vector128.Create(CosPiOver8), Vector128.Create(SinPiOver8));
+        var cosCentre2 = Vector128.ConditionalSelect(noSwap2, Vector128.Create(CosPiOver8), Vector128.Create(SinPiOver8));
+        sinCentre1 = (sinCentre1.AsUInt64() ^ Vector128.ShiftLeft(octant1 & Vector128.Create(4UL), 61)).AsDouble();
+        sinCentre2 = (sinCentre2.AsUInt64() ^ Vector128.ShiftLeft(octant2 & Vector128.Create(4UL), 61)).AsDouble();
+        cosCentre1 = (cosCentre1.AsUInt64() ^ Vector128.ShiftLeft((octant1 + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
+        cosCentre2 = (cosCentre2.AsUInt64() ^ Vector128.ShiftLeft((octant2 + Vector128.Create(2UL)) & Vector128.Create(4UL), 61)).AsDouble();
+        return ((t1 + t1) + (exponent1 * Vector128.Create(Ln2)), (t2 + t2) + (exponent2 * Vector128.Create(Ln2)), (sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
+    }
+
+    /// <summary>
+    /// <see cref="Log(Vector256{double}, Vector256{double})"/> and
+    /// <see cref="SinCosTwoPiOfWord(Vector256{ulong}, Vector256{ulong})"/> with their statements interleaved, so that
+    /// six independent dependency chains (two logarithms, two sines, two cosines) are in flight together instead of the
+    /// CPU's scheduler filling up with one chain's waiting operations. Each chain's own operations are unchanged: same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<double> Log1, Vector256<double> Log2, Vector256<double> Sin1, Vector256<double> Cos1, Vector256<double> Sin2, Vector256<double> Cos2) LogAndSinCosTwoPiOfWord(
+        Vector256<double> x1, Vector256<double> x2, Vector256<ulong> word1, Vector256<ulong> word2)
+    {
+        var bits1 = x1.AsUInt64();
+        var octant1 = Vector256.ShiftRightLogical(word1, 29);
+        var bits2 = x2.AsUInt64();
+        var octant2 = Vector256.ShiftRightLogical(word2, 29);
+        var field1 = Vector256.ShiftRightLogical(bits1, 52) & Vector256.Create(0x7FFUL);
+        var fraction1 = word1 & Vector256.Create(0x1FFFFFFFUL);
+        var field2 = Vector256.ShiftRightLogical(bits2, 52) & Vector256.Create(0x7FFUL);
+        var fraction2 = word2 & Vector256.Create(0x1FFFFFFFUL);
+        var exponent1 = (field1 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 1023.0); // exact field1 − 1023
+        var centred1 = (fraction1 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 268435456.0);
+        var exponent2 = (field2 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 1023.0); // exact field2 − 1023
+        var centred2 = (fraction2 | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 + 268435456.0);
+        var mantissa1 = ((bits1 & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL)).AsDouble();
+        var a1 = (centred1 * Vector256.Create(TwoPowMinus29)) * Vector256.Create(QuarterPi);
+        var mantissa2 = ((bits2 & Vector256.Create(0x000FFFFFFFFFFFFFUL)) | Vector256.Create(0x3FF0000000000000UL)).AsDouble();
+        var a2 = (centred2 * Vector256.Create(TwoPowMinus29)) * Vector256.Create(QuarterPi);
+        var large1 = Vector256.GreaterThan(mantissa1, Vector256.Create(Sqrt2));
+        var aSquared1 = a1 * a1;
+        var large2 = Vector256.GreaterThan(mantissa2, Vector256.Create(Sqrt2));
+        var aSquared2 = a2 * a2;
+        mantissa1 = Vector256.ConditionalSelect(large1, mantissa1 * Vector256.Create(0.5), mantissa1);
+        var ps1 = Vector256.Create(S13);
+        mantissa2 = Vector256.ConditionalSelect(large2, mantissa2 * Vector256.Create(0.5), mantissa2);
+        var ps2 = Vector256.Create(S13);
+        exponent1 = Vector256.ConditionalSelect(large1, exponent1 + Vector256<double>.One, exponent1);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S11);
+        exponent2 = Vector256.ConditionalSelect(large2, exponent2 + Vector256<double>.One, exponent2);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S11);
+        var one = Vector256<double>.One;
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S9);
+        var s1 = (mantissa1 - one) / (mantissa1 + one);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S9);
+        var s2 = (mantissa2 - one) / (mantissa2 + one);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S7);
+        var sSquared1 = s1 * s1;
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S7);
+        var sSquared2 = s2 * s2;
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S5);
+        var p1 = Vector256.Create(L23);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S5);
+        var p2 = Vector256.Create(L23);
+        ps1 = (ps1 * aSquared1) + Vector256.Create(S3);
+        p1 = (p1 * sSquared1) + Vector256.Create(L21);
+        ps2 = (ps2 * aSquared2) + Vector256.Create(S3);
+        p2 = (p2 * sSquared2) + Vector256.Create(L21);
+        var pc1 = Vector256.Create(C14);
+        p1 = (p1 * sSquared1) + Vector256.Create(L19);
+        var pc2 = Vector256.Create(C14);
+        p2 = (p2 * sSquared2) + Vector256.Create(L19);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C12);
+        p1 = (p1 * sSquared1) + Vector256.Create(L17);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C12);
+        p2 = (p2 * sSquared2) + Vector256.Create(L17);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C10);
+        p1 = (p1 * sSquared1) + Vector256.Create(L15);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C10);
+        p2 = (p2 * sSquared2) + Vector256.Create(L15);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C8);
+        p1 = (p1 * sSquared1) + Vector256.Create(L13);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C8);
+        p2 = (p2 * sSquared2) + Vector256.Create(L13);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C6);
+        p1 = (p1 * sSquared1) + Vector256.Create(L11);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C6);
+        p2 = (p2 * sSquared2) + Vector256.Create(L11);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C4);
+        p1 = (p1 * sSquared1) + Vector256.Create(L9);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C4);
+        p2 = (p2 * sSquared2) + Vector256.Create(L9);
+        pc1 = (pc1 * aSquared1) + Vector256.Create(C2);
+        p1 = (p1 * sSquared1) + Vector256.Create(L7);
+        pc2 = (pc2 * aSquared2) + Vector256.Create(C2);
+        p2 = (p2 * sSquared2) + Vector256.Create(L7);
+        var sinA1 = a1 + (a1 * (aSquared1 * ps1));
+        p1 = (p1 * sSquared1) + Vector256.Create(L5);
+        var sinA2 = a2 + (a2 * (aSquared2 * ps2));
+        p2 = (p2 * sSquared2) + Vector256.Create(L5);
+        var cosA1 = Vector256<double>.One + (aSquared1 * pc1);
+        p1 = (p1 * sSquared1) + Vector256.Create(L3);
+        var cosA2 = Vector256<double>.One + (aSquared2 * pc2);
+        p2 = (p2 * sSquared2) + Vector256.Create(L3);
+        var noSwap1 = Vector256.Equals((octant1 + Vector256<ulong>.One) & Vector256.Create(2UL), Vector256<ulong>.Zero).AsDouble();
+        p1 = (p1 * sSquared1) + one;
+        var noSwap2 = Vector256.Equals((octant2 + Vector256<ulong>.One) & Vector256.Create(2UL), Vector256<ulong>.Zero).AsDouble();
+        p2 = (p2 * sSquared2) + one;
+        var sinCentre1 = Vector256.ConditionalSelect(noSwap1, Vector256.Create(SinPiOver8), Vector256.Create(CosPiOver8));
+        var t1 = s1 * p1;
+        var sinCentre2 = Vector256.ConditionalSelect(noSwap2, Vector256.Create(SinPiOver8), Vector256.Create(CosPiOver8));
+        var t2 = s2 * p2;
+        var cosCentre1 = Vector256.ConditionalSelect(noSwap1, Vector256.Create(CosPiOver8), Vector256.Create(SinPiOver8));
+        var cosCentre2 = Vector256.ConditionalSelect(noSwap2, Vector256.Create(CosPiOver8), Vector256.Create(SinPiOver8));
+        sinCentre1 = (sinCentre1.AsUInt64() ^ Vector256.ShiftLeft(octant1 & Vector256.Create(4UL), 61)).AsDouble();
+        sinCentre2 = (sinCentre2.AsUInt64() ^ Vector256.ShiftLeft(octant2 & Vector256.Create(4UL), 61)).AsDouble();
+        cosCentre1 = (cosCentre1.AsUInt64() ^ Vector256.ShiftLeft((octant1 + Vector256.Create(2UL)) & Vector256.Create(4UL), 61)).AsDouble();
+        cosCentre2 = (cosCentre2.AsUInt64() ^ Vector256.ShiftLeft((octant2 + Vector256.Create(2UL)) & Vector256.Create(4UL), 61)).AsDouble();
+        return ((t1 + t1) + (exponent1 * Vector256.Create(Ln2)), (t2 + t2) + (exponent2 * Vector256.Create(Ln2)), (sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
+    }
+
+    /// <summary>
+    /// <see cref="Log(Vector512{double}, Vector512{double})"/> and
+    /// <see cref="SinCosTwoPiOfWord(Vector512{ulong}, Vector512{ulong})"/> with their statements interleaved, so that
+    /// six independent dependency chains (two logarithms, two sines, two cosines) are in flight together instead of the
+    /// CPU's scheduler filling up with one chain's waiting operations. Each chain's own operations are unchanged: same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<double> Log1, Vector512<double> Log2, Vector512<double> Sin1, Vector512<double> Cos1, Vector512<double> Sin2, Vector512<double> Cos2) LogAndSinCosTwoPiOfWord(
+        Vector512<double> x1, Vector512<double> x2, Vector512<ulong> word1, Vector512<ulong> word2)
+    {
+        var bits1 = x1.AsUInt64();
+        var octant1 = Vector512.ShiftRightLogical(word1, 29);
+        var bits2 = x2.AsUInt64();
+        var octant2 = Vector512.ShiftRightLogical(word2, 29);
+        var field1 = Vector512.ShiftRightLogical(bits1, 52) & Vector512.Create(0x7FFUL);
+        var fraction1 = word1 & Vector512.Create(0x1FFFFFFFUL);
+        var field2 = Vector512.ShiftRightLogical(bits2, 52) & Vector512.Create(0x7FFUL);
+        var fraction2 = word2 & Vector512.Create(0x1FFFFFFFUL);
+        var exponent1 = (field1 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 1023.0); // exact field1 − 1023
+        var centred1 = (fraction1 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 268435456.0);
+        var exponent2 = (field2 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 1023.0); // exact field2 − 1023
+        var centred2 = (fraction2 | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 + 268435456.0);
+        var mantissa1 = ((bits1 & Vector512.Create(0x000FFFFFFFFFFFFFUL)) | Vector512.Create(0x3FF0000000000000UL)).AsDouble();
+        var a1 = (centred1 * Vector512.Create(TwoPowMinus29)) * Vector512.Create(QuarterPi);
+        var mantissa2 = ((bits2 & Vector512.Create(0x000FFFFFFFFFFFFFUL)) | Vector512.Create(0x3FF0000000000000UL)).AsDouble();
+        var a2 = (centred2 * Vector512.Create(TwoPowMinus29)) * Vector512.Create(QuarterPi);
+        var large1 = Vector512.GreaterThan(mantissa1, Vector512.Create(Sqrt2));
+        var aSquared1 = a1 * a1;
+        var large2 = Vector512.GreaterThan(mantissa2, Vector512.Create(Sqrt2));
+        var aSquared2 = a2 * a2;
+        mantissa1 = Vector512.ConditionalSelect(large1, mantissa1 * Vector512.Create(0.5), mantissa1);
+        var ps1 = Vector512.Create(S13);
+        mantissa2 = Vector512.ConditionalSelect(large2, mantissa2 * Vector512.Create(0.5), mantissa2);
+        var ps2 = Vector512.Create(S13);
+        exponent1 = Vector512.ConditionalSelect(large1, exponent1 + Vector512<double>.One, exponent1);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S11);
+        exponent2 = Vector512.ConditionalSelect(large2, exponent2 + Vector512<double>.One, exponent2);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S11);
+        var one = Vector512<double>.One;
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S9);
+        var s1 = (mantissa1 - one) / (mantissa1 + one);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S9);
+        var s2 = (mantissa2 - one) / (mantissa2 + one);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S7);
+        var sSquared1 = s1 * s1;
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S7);
+        var sSquared2 = s2 * s2;
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S5);
+        var p1 = Vector512.Create(L23);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S5);
+        var p2 = Vector512.Create(L23);
+        ps1 = (ps1 * aSquared1) + Vector512.Create(S3);
+        p1 = (p1 * sSquared1) + Vector512.Create(L21);
+        ps2 = (ps2 * aSquared2) + Vector512.Create(S3);
+        p2 = (p2 * sSquared2) + Vector512.Create(L21);
+        var pc1 = Vector512.Create(C14);
+        p1 = (p1 * sSquared1) + Vector512.Create(L19);
+        var pc2 = Vector512.Create(C14);
+        p2 = (p2 * sSquared2) + Vector512.Create(L19);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C12);
+        p1 = (p1 * sSquared1) + Vector512.Create(L17);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C12);
+        p2 = (p2 * sSquared2) + Vector512.Create(L17);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C10);
+        p1 = (p1 * sSquared1) + Vector512.Create(L15);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C10);
+        p2 = (p2 * sSquared2) + Vector512.Create(L15);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C8);
+        p1 = (p1 * sSquared1) + Vector512.Create(L13);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C8);
+        p2 = (p2 * sSquared2) + Vector512.Create(L13);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C6);
+        p1 = (p1 * sSquared1) + Vector512.Create(L11);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C6);
+        p2 = (p2 * sSquared2) + Vector512.Create(L11);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C4);
+        p1 = (p1 * sSquared1) + Vector512.Create(L9);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C4);
+        p2 = (p2 * sSquared2) + Vector512.Create(L9);
+        pc1 = (pc1 * aSquared1) + Vector512.Create(C2);
+        p1 = (p1 * sSquared1) + Vector512.Create(L7);
+        pc2 = (pc2 * aSquared2) + Vector512.Create(C2);
+        p2 = (p2 * sSquared2) + Vector512.Create(L7);
+        var sinA1 = a1 + (a1 * (aSquared1 * ps1));
+        p1 = (p1 * sSquared1) + Vector512.Create(L5);
+        var sinA2 = a2 + (a2 * (aSquared2 * ps2));
+        p2 = (p2 * sSquared2) + Vector512.Create(L5);
+        var cosA1 = Vector512<double>.One + (aSquared1 * pc1);
+        p1 = (p1 * sSquared1) + Vector512.Create(L3);
+        var cosA2 = Vector512<double>.One + (aSquared2 * pc2);
+        p2 = (p2 * sSquared2) + Vector512.Create(L3);
+        var noSwap1 = Vector512.Equals((octant1 + Vector512<ulong>.One) & Vector512.Create(2UL), Vector512<ulong>.Zero).AsDouble();
+        p1 = (p1 * sSquared1) + one;
+        var noSwap2 = Vector512.Equals((octant2 + Vector512<ulong>.One) & Vector512.Create(2UL), Vector512<ulong>.Zero).AsDouble();
+        p2 = (p2 * sSquared2) + one;
+        var sinCentre1 = Vector512.ConditionalSelect(noSwap1, Vector512.Create(SinPiOver8), Vector512.Create(CosPiOver8));
+        var t1 = s1 * p1;
+        var sinCentre2 = Vector512.ConditionalSelect(noSwap2, Vector512.Create(SinPiOver8), Vector512.Create(CosPiOver8));
+        var t2 = s2 * p2;
+        var cosCentre1 = Vector512.ConditionalSelect(noSwap1, Vector512.Create(CosPiOver8), Vector512.Create(SinPiOver8));
+        var cosCentre2 = Vector512.ConditionalSelect(noSwap2, Vector512.Create(CosPiOver8), Vector512.Create(SinPiOver8));
+        sinCentre1 = (sinCentre1.AsUInt64() ^ Vector512.ShiftLeft(octant1 & Vector512.Create(4UL), 61)).AsDouble();
+        sinCentre2 = (sinCentre2.AsUInt64() ^ Vector512.ShiftLeft(octant2 & Vector512.Create(4UL), 61)).AsDouble();
+        cosCentre1 = (cosCentre1.AsUInt64() ^ Vector512.ShiftLeft((octant1 + Vector512.Create(2UL)) & Vector512.Create(4UL), 61)).AsDouble();
+        cosCentre2 = (cosCentre2.AsUInt64() ^ Vector512.ShiftLeft((octant2 + Vector512.Create(2UL)) & Vector512.Create(4UL), 61)).AsDouble();
+        return ((t1 + t1) + (exponent1 * Vector512.Create(Ln2)), (t2 + t2) + (exponent2 * Vector512.Create(Ln2)), (sinCentre1 * cosA1) + (cosCentre1 * sinA1), (cosCentre1 * cosA1) - (sinCentre1 * sinA1), (sinCentre2 * cosA2) + (cosCentre2 * sinA2), (cosCentre2 * cosA2) - (sinCentre2 * sinA2));
+    }
 }

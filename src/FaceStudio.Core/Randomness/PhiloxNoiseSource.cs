@@ -252,10 +252,9 @@ public sealed class PhiloxNoiseSource : INoiseSource
         // (2^52 + a) − (2^52 − 1) = a + 1 exactly; scaling by 2^-32 is exact, as is the scalar division by 2^32.
         var u1a = ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
         var u1c = ((c | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
-        var (logA, logC) = DeterministicMath.Log(u1a, u1c);
+        var (logA, logC, sinB, cosB, sinD, cosD) = DeterministicMath.LogAndSinCosTwoPiOfWord(u1a, u1c, b, d);
         var radiusA = Vector256.Sqrt(logA * Vector256.Create(-2.0));
         var radiusC = Vector256.Sqrt(logC * Vector256.Create(-2.0));
-        var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
         return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
     }
 
@@ -266,10 +265,9 @@ public sealed class PhiloxNoiseSource : INoiseSource
     {
         var u1a = ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
         var u1c = ((c | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
-        var (logA, logC) = DeterministicMath.Log(u1a, u1c);
+        var (logA, logC, sinB, cosB, sinD, cosD) = DeterministicMath.LogAndSinCosTwoPiOfWord(u1a, u1c, b, d);
         var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
         var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
-        var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
         return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
     }
 
@@ -280,10 +278,9 @@ public sealed class PhiloxNoiseSource : INoiseSource
     {
         var u1a = ((a | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
         var u1c = ((c | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
-        var (logA, logC) = DeterministicMath.Log(u1a, u1c);
+        var (logA, logC, sinB, cosB, sinD, cosD) = DeterministicMath.LogAndSinCosTwoPiOfWord(u1a, u1c, b, d);
         var radiusA = Vector512.Sqrt(logA * Vector512.Create(-2.0));
         var radiusC = Vector512.Sqrt(logC * Vector512.Create(-2.0));
-        var (sinB, cosB, sinD, cosD) = DeterministicMath.SinCosTwoPiOfWord(b, d);
         return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
     }
 
