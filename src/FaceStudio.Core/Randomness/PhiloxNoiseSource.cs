@@ -143,12 +143,7 @@ public sealed class PhiloxNoiseSource : INoiseSource
 
             Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
             counter += 8;
-            WriteFourBlocks<TPolicy>(
-                Vector256.WidenLower(x0), Vector256.WidenLower(x1), Vector256.WidenLower(x2), Vector256.WidenLower(x3),
-                ref Unsafe.Add(ref output, i));
-            WriteFourBlocks<TPolicy>(
-                Vector256.WidenUpper(x0), Vector256.WidenUpper(x1), Vector256.WidenUpper(x2), Vector256.WidenUpper(x3),
-                ref Unsafe.Add(ref output, i + 16));
+            WriteEightBlocks<TPolicy>(x0, x1, x2, x3, ref Unsafe.Add(ref output, i));
         }
 
         return length;
@@ -169,12 +164,7 @@ public sealed class PhiloxNoiseSource : INoiseSource
 
             Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
             counter += 16;
-            WriteEightBlocks<TPolicy>(
-                Vector512.WidenLower(x0), Vector512.WidenLower(x1), Vector512.WidenLower(x2), Vector512.WidenLower(x3),
-                ref Unsafe.Add(ref output, i));
-            WriteEightBlocks<TPolicy>(
-                Vector512.WidenUpper(x0), Vector512.WidenUpper(x1), Vector512.WidenUpper(x2), Vector512.WidenUpper(x3),
-                ref Unsafe.Add(ref output, i + 32));
+            WriteSixteenBlocks<TPolicy>(x0, x1, x2, x3, ref Unsafe.Add(ref output, i));
         }
 
         return length;
@@ -203,86 +193,105 @@ public sealed class PhiloxNoiseSource : INoiseSource
 
             Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
             counter += 4;
-            var (cosA0, sinA0, cosB0, sinB0) = BoxMuller(Vector128.WidenLower(x0), Vector128.WidenLower(x1), Vector128.WidenLower(x2), Vector128.WidenLower(x3));
-            var (cosA1, sinA1, cosB1, sinB1) = BoxMuller(Vector128.WidenUpper(x0), Vector128.WidenUpper(x1), Vector128.WidenUpper(x2), Vector128.WidenUpper(x3));
+            // Pairs (X0, X1) and (X2, X3) of blocks 0–1 (A, B) and 2–3 (C, D): four independent Box–Muller transforms.
+            DeterministicMath.LogAndSinCosTwoPiOfWord(
+                ToUniformOpenZeroClosedOne(Vector128.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector128.WidenLower(x2)),
+                ToUniformOpenZeroClosedOne(Vector128.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector128.WidenUpper(x2)),
+                Vector128.WidenLower(x1), Vector128.WidenLower(x3), Vector128.WidenUpper(x1), Vector128.WidenUpper(x3),
+                out var logA, out var logB, out var logC, out var logD,
+                out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
+            var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
+            var radiusB = Vector128.Sqrt(logB * Vector128.Create(-2.0));
+            var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
+            var radiusD = Vector128.Sqrt(logD * Vector128.Create(-2.0));
             StoreInterleaved<TPolicy>(
-                Vector128.Narrow(cosA0, cosA1), Vector128.Narrow(sinA0, sinA1),
-                Vector128.Narrow(cosB0, cosB1), Vector128.Narrow(sinB0, sinB1),
+                Vector128.Narrow(radiusA * cosA, radiusC * cosC), Vector128.Narrow(radiusA * sinA, radiusC * sinC),
+                Vector128.Narrow(radiusB * cosB, radiusD * cosD), Vector128.Narrow(radiusB * sinB, radiusD * sinD),
                 ref Unsafe.Add(ref output, i));
         }
 
         return length;
     }
 
-    /// <summary>Box–Muller of eight blocks whose words are zero-extended into 64-bit lanes; writes their 32 values.</summary>
+    /// <summary>Box–Muller of sixteen blocks (one word per 32-bit lane); writes their 64 values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteEightBlocks<TPolicy>(Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, ref float output)
+    private static void WriteSixteenBlocks<TPolicy>(Vector512<uint> x0, Vector512<uint> x1, Vector512<uint> x2, Vector512<uint> x3, ref float output)
         where TPolicy : struct, IIntrinsicsPolicy
     {
-        var (cosA, sinA, cosB, sinB) = BoxMuller(x0, x1, x2, x3);
-        var cosA32 = ToSingle<TPolicy>(cosA.GetLower());
-        var sinA32 = ToSingle<TPolicy>(sinA.GetLower());
-        var cosB32 = ToSingle<TPolicy>(cosB.GetLower());
-        var sinB32 = ToSingle<TPolicy>(sinB.GetLower());
-        StoreInterleaved<TPolicy>(cosA32, sinA32, cosB32, sinB32, ref output);
-        cosA32 = ToSingle<TPolicy>(cosA.GetUpper());
-        sinA32 = ToSingle<TPolicy>(sinA.GetUpper());
-        cosB32 = ToSingle<TPolicy>(cosB.GetUpper());
-        sinB32 = ToSingle<TPolicy>(sinB.GetUpper());
-        StoreInterleaved<TPolicy>(cosA32, sinA32, cosB32, sinB32, ref Unsafe.Add(ref output, 16));
-    }
-
-    /// <summary>Box–Muller of four blocks whose words are zero-extended into 64-bit lanes; writes their 16 values.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteFourBlocks<TPolicy>(Vector256<ulong> x0, Vector256<ulong> x1, Vector256<ulong> x2, Vector256<ulong> x3, ref float output)
-        where TPolicy : struct, IIntrinsicsPolicy
-    {
-        var (cosA, sinA, cosB, sinB) = BoxMuller(x0, x1, x2, x3);
-        StoreInterleaved<TPolicy>(ToSingle<TPolicy>(cosA), ToSingle<TPolicy>(sinA), ToSingle<TPolicy>(cosB), ToSingle<TPolicy>(sinB), ref output);
-    }
-
-    /// <summary>
-    /// (r·cos, r·sin) for the word pairs (a, b) and (c, d) (a, c → u1; b, d → u2): the same operations as the scalar
-    /// <c>BoxMuller</c>, two independent pairs interleaved so their long dependency chains overlap.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Z0, Vector256<double> Z1, Vector256<double> Z2, Vector256<double> Z3) BoxMuller(
-        Vector256<ulong> a, Vector256<ulong> b, Vector256<ulong> c, Vector256<ulong> d)
-    {
-        // (2^52 + a) − (2^52 − 1) = a + 1 exactly; scaling by 2^-32 is exact, as is the scalar division by 2^32.
-        var u1a = ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
-        var u1c = ((c | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
-        var (logA, logC, sinB, cosB, sinD, cosD) = DeterministicMath.LogAndSinCosTwoPiOfWord(u1a, u1c, b, d);
-        var radiusA = Vector256.Sqrt(logA * Vector256.Create(-2.0));
-        var radiusC = Vector256.Sqrt(logC * Vector256.Create(-2.0));
-        return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
-    }
-
-    /// <inheritdoc cref="BoxMuller(Vector256{ulong}, Vector256{ulong}, Vector256{ulong}, Vector256{ulong})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<double> Z0, Vector128<double> Z1, Vector128<double> Z2, Vector128<double> Z3) BoxMuller(
-        Vector128<ulong> a, Vector128<ulong> b, Vector128<ulong> c, Vector128<ulong> d)
-    {
-        var u1a = ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
-        var u1c = ((c | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
-        var (logA, logC, sinB, cosB, sinD, cosD) = DeterministicMath.LogAndSinCosTwoPiOfWord(u1a, u1c, b, d);
-        var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
-        var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
-        return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
-    }
-
-    /// <inheritdoc cref="BoxMuller(Vector256{ulong}, Vector256{ulong}, Vector256{ulong}, Vector256{ulong})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<double> Z0, Vector512<double> Z1, Vector512<double> Z2, Vector512<double> Z3) BoxMuller(
-        Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> c, Vector512<ulong> d)
-    {
-        var u1a = ((a | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
-        var u1c = ((c | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
-        var (logA, logC, sinB, cosB, sinD, cosD) = DeterministicMath.LogAndSinCosTwoPiOfWord(u1a, u1c, b, d);
+        // Pairs (X0, X1) and (X2, X3) of blocks 0–7 (A, B) and 8–15 (C, D): four independent Box–Muller transforms.
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            ToUniformOpenZeroClosedOne(Vector512.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector512.WidenLower(x2)),
+            ToUniformOpenZeroClosedOne(Vector512.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector512.WidenUpper(x2)),
+            Vector512.WidenLower(x1), Vector512.WidenLower(x3), Vector512.WidenUpper(x1), Vector512.WidenUpper(x3),
+            out var logA, out var logB, out var logC, out var logD,
+            out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
         var radiusA = Vector512.Sqrt(logA * Vector512.Create(-2.0));
+        var radiusB = Vector512.Sqrt(logB * Vector512.Create(-2.0));
         var radiusC = Vector512.Sqrt(logC * Vector512.Create(-2.0));
-        return (radiusA * cosB, radiusA * sinB, radiusC * cosD, radiusC * sinD);
+        var radiusD = Vector512.Sqrt(logD * Vector512.Create(-2.0));
+        StoreSixteen<TPolicy>(radiusA * cosA, radiusA * sinA, radiusB * cosB, radiusB * sinB, ref output);
+        StoreSixteen<TPolicy>(radiusC * cosC, radiusC * sinC, radiusD * cosD, radiusD * sinD, ref Unsafe.Add(ref output, 32));
     }
+
+    /// <summary>Rounds eight blocks' values to float and writes them in block order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSixteen<TPolicy>(Vector512<double> cosA, Vector512<double> sinA, Vector512<double> cosB, Vector512<double> sinB, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        var cosA32 = ToSingle<TPolicy>(cosA);
+        var sinA32 = ToSingle<TPolicy>(sinA);
+        var cosB32 = ToSingle<TPolicy>(cosB);
+        var sinB32 = ToSingle<TPolicy>(sinB);
+        StoreInterleaved<TPolicy>(cosA32.GetLower(), sinA32.GetLower(), cosB32.GetLower(), sinB32.GetLower(), ref output);
+        StoreInterleaved<TPolicy>(cosA32.GetUpper(), sinA32.GetUpper(), cosB32.GetUpper(), sinB32.GetUpper(), ref Unsafe.Add(ref output, 16));
+    }
+
+    /// <summary>Rounds eight doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ToSingle<TPolicy>(Vector512<double> value)
+        where TPolicy : struct, IIntrinsicsPolicy
+        => TPolicy.PlatformIntrinsics && Avx512F.IsSupported
+            ? Avx512F.ConvertToVector256Single(value)
+            : Vector256.Narrow(value.GetLower(), value.GetUpper());
+
+    /// <inheritdoc cref="ToUniformOpenZeroClosedOne(Vector256{ulong})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ToUniformOpenZeroClosedOne(Vector512<ulong> a)
+        => ((a | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
+
+    /// <inheritdoc cref="ToUniformOpenZeroClosedOne(Vector256{ulong})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> ToUniformOpenZeroClosedOne(Vector128<ulong> a)
+        => ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
+
+    /// <summary>Box–Muller of eight blocks (one word per 32-bit lane); writes their 32 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteEightBlocks<TPolicy>(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        // Pairs (X0, X1) and (X2, X3) of blocks 0–3 (lower) and 4–7 (upper): four independent Box–Muller transforms.
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            ToUniformOpenZeroClosedOne(Vector256.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector256.WidenLower(x2)),
+            ToUniformOpenZeroClosedOne(Vector256.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector256.WidenUpper(x2)),
+            Vector256.WidenLower(x1), Vector256.WidenLower(x3), Vector256.WidenUpper(x1), Vector256.WidenUpper(x3),
+            out var logA, out var logB, out var logC, out var logD,
+            out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
+        var radiusA = Vector256.Sqrt(logA * Vector256.Create(-2.0));
+        var radiusB = Vector256.Sqrt(logB * Vector256.Create(-2.0));
+        var radiusC = Vector256.Sqrt(logC * Vector256.Create(-2.0));
+        var radiusD = Vector256.Sqrt(logD * Vector256.Create(-2.0));
+        StoreInterleaved<TPolicy>(
+            ToSingle<TPolicy>(radiusA * cosA), ToSingle<TPolicy>(radiusA * sinA), ToSingle<TPolicy>(radiusB * cosB), ToSingle<TPolicy>(radiusB * sinB),
+            ref output);
+        StoreInterleaved<TPolicy>(
+            ToSingle<TPolicy>(radiusC * cosC), ToSingle<TPolicy>(radiusC * sinC), ToSingle<TPolicy>(radiusD * cosD), ToSingle<TPolicy>(radiusD * sinD),
+            ref Unsafe.Add(ref output, 16));
+    }
+
+    /// <summary>u1 = (a + 1) / 2^32 for words a zero-extended to 64 bits: (2^52 + a) − (2^52 − 1) = a + 1 exactly, then an exact scaling.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ToUniformOpenZeroClosedOne(Vector256<ulong> a)
+        => ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
 
     /// <summary>Rounds four doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
