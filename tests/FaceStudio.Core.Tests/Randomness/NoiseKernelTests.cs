@@ -126,7 +126,7 @@ public class NoiseKernelTests
         }
 
         inputs.AddRange([1.0, 2.0, Math.Sqrt(2), Math.BitDecrement(Math.Sqrt(2)), Math.BitIncrement(Math.Sqrt(2)), double.MaxValue, double.Epsilon * (1L << 52)]);
-        while (inputs.Count % 16 != 0)
+        while (inputs.Count % 32 != 0)
         {
             inputs.Add(0.5);
         }
@@ -135,11 +135,11 @@ public class NoiseKernelTests
         var forms = new Dictionary<string, double[]>
         {
             ["Vector128"] = Lanes(x, 2, i => ToArray(DeterministicMath.Log(Vector128.Create(x, i)))),
-            ["Vector128 x2"] = Lanes(x, 4, i => DeterministicMath.Log(Vector128.Create(x, i), Vector128.Create(x, i + 2)) is var (a, b) ? [a[0], a[1], b[0], b[1]] : []),
+            ["Vector128 x4"] = Lanes(x, 8, i => Fused128(x, i, new ulong[8], 0).Log),
             ["Vector256"] = Lanes(x, 4, i => ToArray(DeterministicMath.Log(Vector256.Create(x, i)))),
-            ["Vector256 x2"] = Lanes(x, 8, i => DeterministicMath.Log(Vector256.Create(x, i), Vector256.Create(x, i + 4)) is var (a, b) ? [.. ToArray(a), .. ToArray(b)] : []),
+            ["Vector256 x4"] = Lanes(x, 16, i => Fused256(x, i, new ulong[16], 0).Log),
             ["Vector512"] = Lanes(x, 8, i => ToArray(DeterministicMath.Log(Vector512.Create(x, i)))),
-            ["Vector512 x2"] = Lanes(x, 16, i => DeterministicMath.Log(Vector512.Create(x, i), Vector512.Create(x, i + 8)) is var (a, b) ? [.. ToArray(a), .. ToArray(b)] : []),
+            ["Vector512 x4"] = Lanes(x, 32, i => Fused512(x, i, new ulong[32], 0).Log),
         };
         for (int i = 0; i < x.Length; i++)
         {
@@ -155,7 +155,7 @@ public class NoiseKernelTests
     public void Vector_sin_cos_of_a_word_matches_the_scalar_form_bit_for_bit()
     {
         var list = EdgeWords().Concat(RandomWords(4000)).ToList();
-        while (list.Count % 16 != 0)
+        while (list.Count % 32 != 0)
         {
             list.Add(0);
         }
@@ -170,14 +170,12 @@ public class NoiseKernelTests
         }
 
         Add("Vector128", 2, i => DeterministicMath.SinCosTwoPiOfWord(Vector128.Create(w, i)) is var (s, c) ? ([s[0], s[1]], [c[0], c[1]]) : default);
-        Add("Vector128 x2", 4, i => DeterministicMath.SinCosTwoPiOfWord(Vector128.Create(w, i), Vector128.Create(w, i + 2)) is var (s1, c1, s2, c2)
-            ? ([s1[0], s1[1], s2[0], s2[1]], [c1[0], c1[1], c2[0], c2[1]]) : default);
+        var ones = Enumerable.Repeat(1.0, 32).ToArray();
+        Add("Vector128 x4", 8, i => Fused128(ones, 0, w, i) is var r ? (r.Sin, r.Cos) : default);
         Add("Vector256", 4, i => DeterministicMath.SinCosTwoPiOfWord(Vector256.Create(w, i)) is var (s, c) ? (ToArray(s), ToArray(c)) : default);
-        Add("Vector256 x2", 8, i => DeterministicMath.SinCosTwoPiOfWord(Vector256.Create(w, i), Vector256.Create(w, i + 4)) is var (s1, c1, s2, c2)
-            ? ([.. ToArray(s1), .. ToArray(s2)], [.. ToArray(c1), .. ToArray(c2)]) : default);
+        Add("Vector256 x4", 16, i => Fused256(ones, 0, w, i) is var r ? (r.Sin, r.Cos) : default);
         Add("Vector512", 8, i => DeterministicMath.SinCosTwoPiOfWord(Vector512.Create(w, i)) is var (s, c) ? (ToArray(s), ToArray(c)) : default);
-        Add("Vector512 x2", 16, i => DeterministicMath.SinCosTwoPiOfWord(Vector512.Create(w, i), Vector512.Create(w, i + 8)) is var (s1, c1, s2, c2)
-            ? ([.. ToArray(s1), .. ToArray(s2)], [.. ToArray(c1), .. ToArray(c2)]) : default);
+        Add("Vector512 x4", 32, i => Fused512(ones, 0, w, i) is var r ? (r.Sin, r.Cos) : default);
         for (int i = 0; i < w.Length; i++)
         {
             var (sin, cos) = DeterministicMath.SinCosTwoPi(w[i] / 4294967296.0);
@@ -198,6 +196,34 @@ public class NoiseKernelTests
         }
 
         return results;
+    }
+
+    // The fused four-way forms (LogAndSinCosTwoPiOfWord) on four consecutive vectors of x and of words, lanes in order.
+    private static (double[] Log, double[] Sin, double[] Cos) Fused128(double[] x, int i, ulong[] w, int j)
+    {
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            Vector128.Create(x, i), Vector128.Create(x, i + 2), Vector128.Create(x, i + 4), Vector128.Create(x, i + 6),
+            Vector128.Create(w, j), Vector128.Create(w, j + 2), Vector128.Create(w, j + 4), Vector128.Create(w, j + 6),
+            out var l1, out var l2, out var l3, out var l4, out var s1, out var c1, out var s2, out var c2, out var s3, out var c3, out var s4, out var c4);
+        return ([.. ToArray(l1), .. ToArray(l2), .. ToArray(l3), .. ToArray(l4)], [.. ToArray(s1), .. ToArray(s2), .. ToArray(s3), .. ToArray(s4)], [.. ToArray(c1), .. ToArray(c2), .. ToArray(c3), .. ToArray(c4)]);
+    }
+
+    private static (double[] Log, double[] Sin, double[] Cos) Fused256(double[] x, int i, ulong[] w, int j)
+    {
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            Vector256.Create(x, i), Vector256.Create(x, i + 4), Vector256.Create(x, i + 8), Vector256.Create(x, i + 12),
+            Vector256.Create(w, j), Vector256.Create(w, j + 4), Vector256.Create(w, j + 8), Vector256.Create(w, j + 12),
+            out var l1, out var l2, out var l3, out var l4, out var s1, out var c1, out var s2, out var c2, out var s3, out var c3, out var s4, out var c4);
+        return ([.. ToArray(l1), .. ToArray(l2), .. ToArray(l3), .. ToArray(l4)], [.. ToArray(s1), .. ToArray(s2), .. ToArray(s3), .. ToArray(s4)], [.. ToArray(c1), .. ToArray(c2), .. ToArray(c3), .. ToArray(c4)]);
+    }
+
+    private static (double[] Log, double[] Sin, double[] Cos) Fused512(double[] x, int i, ulong[] w, int j)
+    {
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            Vector512.Create(x, i), Vector512.Create(x, i + 8), Vector512.Create(x, i + 16), Vector512.Create(x, i + 24),
+            Vector512.Create(w, j), Vector512.Create(w, j + 8), Vector512.Create(w, j + 16), Vector512.Create(w, j + 24),
+            out var l1, out var l2, out var l3, out var l4, out var s1, out var c1, out var s2, out var c2, out var s3, out var c3, out var s4, out var c4);
+        return ([.. ToArray(l1), .. ToArray(l2), .. ToArray(l3), .. ToArray(l4)], [.. ToArray(s1), .. ToArray(s2), .. ToArray(s3), .. ToArray(s4)], [.. ToArray(c1), .. ToArray(c2), .. ToArray(c3), .. ToArray(c4)]);
     }
 
     private static double[] ToArray(Vector128<double> v) => [v[0], v[1]];
