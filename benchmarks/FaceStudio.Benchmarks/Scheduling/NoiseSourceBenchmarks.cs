@@ -35,7 +35,7 @@ public class NoiseKernelBenchmarks
     public int Length { get; set; }
 
     /// <summary>The kernel under test (a <c>NoiseKernel</c> name; the enum is internal).</summary>
-    [Params("Scalar", "Vector128", "Vector256")]
+    [Params("Scalar", "Vector128", "Vector256", "Vector512")]
     public string Kernel { get; set; } = "Vector256";
 
     private NoiseKernel _kernel;
