@@ -24,8 +24,12 @@ public sealed class PhiloxNoiseSource : INoiseSource
     private const double TwoPowMinus32 = 1.0 / TwoPow32;
     private const double TwoPow52 = 4503599627370496.0;
     private const ulong MagicBits = 0x4330000000000000UL; // the double 2^52
+    // The widest accelerated width; on CPUs where .NET keeps Vector512 off (e.g. AVX-512 that throttles) it is Vector256.
     private static readonly NoiseKernel BestKernel =
-        Vector512.IsHardwareAccelerated ? NoiseKernel.Vector512 : Vector256.IsHardwareAccelerated ? NoiseKernel.Vector256 : Vector128.IsHardwareAccelerated ? NoiseKernel.Vector128 : NoiseKernel.Scalar;
+        Vector512.IsHardwareAccelerated ? NoiseKernel.Vector512
+        : Vector256.IsHardwareAccelerated ? NoiseKernel.Vector256
+        : Vector128.IsHardwareAccelerated ? NoiseKernel.Vector128
+        : NoiseKernel.Scalar;
 
     private readonly (uint K0, uint K1) _key;
     private ulong _counter;
