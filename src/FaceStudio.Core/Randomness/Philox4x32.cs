@@ -4,7 +4,7 @@ namespace FaceStudio.Core.Randomness;
 /// The Philox4x32-10 counter-based generator (Salmon et al., SC'11, "Parallel random numbers: as easy as 1, 2, 3").
 /// Pure integer arithmetic: identical output on every platform.
 /// </summary>
-public static class Philox4x32
+public static partial class Philox4x32
 {
     private const uint M0 = 0xD2511F53u;
     private const uint M1 = 0xCD9E8D57u;

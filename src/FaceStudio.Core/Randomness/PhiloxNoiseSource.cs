@@ -1,4 +1,7 @@
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FaceStudio.Core.Randomness;
 
@@ -10,12 +13,24 @@ namespace FaceStudio.Core.Randomness;
 /// Word pairs (a, b) become u1 = (a + 1) / 2^32 in (0, 1] and u2 = b / 2^32 in [0, 1);
 /// z0 = sqrt(-2 ln u1) cos(2π u2), z1 = sqrt(-2 ln u1) sin(2π u2). The logarithm and sine/cosine are computed
 /// with <see cref="DeterministicMath"/> (no libm), the square root is IEEE correctly rounded, then each value is
-/// rounded once to float. This is not torch's generator: the same seed gives different numbers from PyTorch.
-/// Not thread-safe; use one instance per generation.
+/// rounded once to float. Block n gives the four values 4n…4n+3 as (z0, z1) of (X0, X1) then (z0, z1) of (X2, X3);
+/// a draw uses whole blocks and discards the unused tail of its last one.
+/// This is not torch's generator: the same seed gives different numbers from PyTorch.
+/// Not thread-safe; use one instance per generation. Draws allocate nothing.
 /// </remarks>
 public sealed class PhiloxNoiseSource : INoiseSource
 {
     private const double TwoPow32 = 4294967296.0;
+    private const double TwoPowMinus32 = 1.0 / TwoPow32;
+    private const double TwoPow52 = 4503599627370496.0;
+    private const ulong MagicBits = 0x4330000000000000UL; // the double 2^52
+    // The widest accelerated width; on CPUs where .NET keeps Vector512 off (e.g. AVX-512 that throttles) it is Vector256.
+    private static readonly NoiseKernel BestKernel =
+        Vector512.IsHardwareAccelerated ? NoiseKernel.Vector512
+        : Vector256.IsHardwareAccelerated ? NoiseKernel.Vector256
+        : Vector128.IsHardwareAccelerated ? NoiseKernel.Vector128
+        : NoiseKernel.Scalar;
+
     private readonly (uint K0, uint K1) _key;
     private ulong _counter;
 
@@ -35,69 +50,311 @@ public sealed class PhiloxNoiseSource : INoiseSource
 
     /// <inheritdoc />
     public void NextGaussian(Span<float> destination)
+        => _counter = Fill(destination, _counter, _key.K0, _key.K1, BestKernel);
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> from blocks <paramref name="counter"/>, <paramref name="counter"/> + 1, …
+    /// with the chosen kernel and returns the next unused counter. Every kernel gives the same bits; the vector kernels
+    /// handle whole groups of blocks and hand the rest to the narrower ones, ending with the scalar reference.
+    /// </summary>
+    internal static ulong Fill(Span<float> destination, ulong counter, uint k0, uint k1, NoiseKernel kernel)
     {
-        const int PairsPerChunk = 256;
-        Span<double> u1 = stackalloc double[PairsPerChunk];
-        Span<double> u2 = stackalloc double[PairsPerChunk];
-        Span<double> z0 = stackalloc double[PairsPerChunk];
-        Span<double> z1 = stackalloc double[PairsPerChunk];
-        int written = 0;
-        while (written < destination.Length)
+        int done = 0;
+        switch (kernel)
         {
-            // Whole blocks of four outputs; the unused tail of the last block is discarded.
-            int blocks = Math.Min(PairsPerChunk / 2, (destination.Length - written + 3) / 4);
-            for (int b = 0; b < blocks; b++)
-            {
-                var block = Philox4x32.Block(((uint)_counter, (uint)(_counter >> 32), 0u, 0u), _key);
-                _counter++;
-                u1[2 * b] = (block.X0 + 1.0) / TwoPow32;
-                u2[2 * b] = block.X1 / TwoPow32;
-                u1[(2 * b) + 1] = (block.X2 + 1.0) / TwoPow32;
-                u2[(2 * b) + 1] = block.X3 / TwoPow32;
-            }
-
-            int pairs = 2 * blocks;
-            BoxMuller(u1[..pairs], u2[..pairs], z0, z1);
-            for (int p = 0; p < pairs; p++)
-            {
-                int i = written + (2 * p);
-                if (i < destination.Length)
-                {
-                    destination[i] = (float)z0[p];
-                }
-
-                if (i + 1 < destination.Length)
-                {
-                    destination[i + 1] = (float)z1[p];
-                }
-            }
-
-            written += 4 * blocks;
+            case NoiseKernel.Vector512:
+                done = Fill512<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill256<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector512Portable:
+                done = Fill512<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill256<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done += Fill128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector256:
+                done = Fill256<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector256Portable:
+                done = Fill256<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += Fill128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector128:
+                done = Fill128<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                break;
+            case NoiseKernel.Vector128Portable:
+                done = Fill128<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                break;
+            case NoiseKernel.Scalar:
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "Expected a NoiseKernel value.");
         }
+
+        return FillScalar(destination[done..], counter, k0, k1);
     }
 
-    /// <summary>z0 = √(−2 ln u1)·cos(2πu2), z1 = √(−2 ln u1)·sin(2πu2), vectorised with a bit-identical scalar tail.</summary>
-    internal static void BoxMuller(ReadOnlySpan<double> u1, ReadOnlySpan<double> u2, Span<double> z0, Span<double> z1)
+    /// <summary>The reference: one block at a time with the scalar Philox and deterministic math.</summary>
+    private static ulong FillScalar(Span<float> destination, ulong counter, uint k0, uint k1)
     {
-        int width = Vector<double>.Count;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        Span<float> block = stackalloc float[4];
+        for (int i = 0; i < destination.Length; i += 4)
         {
-            for (; i <= u1.Length - width; i += width)
-            {
-                var radius = Vector.SquareRoot(DeterministicMath.Log(new Vector<double>(u1[i..])) * -2.0);
-                var (sin, cos) = DeterministicMath.SinCosTwoPi(new Vector<double>(u2[i..]));
-                (radius * cos).CopyTo(z0[i..]);
-                (radius * sin).CopyTo(z1[i..]);
-            }
+            var words = Philox4x32.Block(((uint)counter, (uint)(counter >> 32), 0u, 0u), (k0, k1));
+            counter++;
+            (block[0], block[1]) = BoxMuller(words.X0, words.X1);
+            (block[2], block[3]) = BoxMuller(words.X2, words.X3);
+            int count = Math.Min(4, destination.Length - i);
+            block[..count].CopyTo(destination[i..]);
         }
 
-        for (; i < u1.Length; i++)
+        return counter;
+    }
+
+    private static (float Z0, float Z1) BoxMuller(uint a, uint b)
+    {
+        double u1 = (a + 1.0) / TwoPow32;
+        double u2 = b / TwoPow32;
+        double radius = Math.Sqrt(DeterministicMath.Log(u1) * -2.0);
+        var (sin, cos) = DeterministicMath.SinCosTwoPi(u2);
+        return ((float)(radius * cos), (float)(radius * sin));
+    }
+
+    /// <summary>Whole groups of eight blocks (32 values); returns the number of values written.</summary>
+    private static int Fill256<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        int length = destination.Length & ~31;
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < length; i += 32)
         {
-            double radius = Math.Sqrt(DeterministicMath.Log(u1[i]) * -2.0);
-            var (sin, cos) = DeterministicMath.SinCosTwoPi(u2[i]);
-            z0[i] = radius * cos;
-            z1[i] = radius * sin;
+            Vector256<uint> lo, hi;
+            if ((uint)counter <= uint.MaxValue - 7)
+            {
+                lo = Vector256.Create((uint)counter) + Vector256<uint>.Indices;
+                hi = Vector256.Create((uint)(counter >> 32));
+            }
+            else
+            {
+                // The low word wraps inside this group: spell the eight counters out.
+                ulong c = counter;
+                lo = Vector256.Create((uint)c, (uint)(c + 1), (uint)(c + 2), (uint)(c + 3), (uint)(c + 4), (uint)(c + 5), (uint)(c + 6), (uint)(c + 7));
+                hi = Vector256.Create(
+                    (uint)(c >> 32), (uint)((c + 1) >> 32), (uint)((c + 2) >> 32), (uint)((c + 3) >> 32),
+                    (uint)((c + 4) >> 32), (uint)((c + 5) >> 32), (uint)((c + 6) >> 32), (uint)((c + 7) >> 32));
+            }
+
+            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
+            counter += 8;
+            WriteEightBlocks<TPolicy>(x0, x1, x2, x3, ref Unsafe.Add(ref output, i));
+        }
+
+        return length;
+    }
+
+    /// <summary>Whole groups of sixteen blocks (64 values); returns the number of values written.</summary>
+    private static int Fill512<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        int length = destination.Length & ~63;
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < length; i += 64)
+        {
+            // Counters c + j: the low words wrap modulo 2^32, and a lane whose low word wrapped carries into the high word.
+            var loBase = Vector512.Create((uint)counter);
+            var lo = loBase + Vector512<uint>.Indices;
+            var hi = Vector512.Create((uint)(counter >> 32)) - Vector512.LessThan(lo, loBase);
+
+            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
+            counter += 16;
+            WriteSixteenBlocks<TPolicy>(x0, x1, x2, x3, ref Unsafe.Add(ref output, i));
+        }
+
+        return length;
+    }
+
+    /// <summary>Whole groups of four blocks (16 values); returns the number of values written.</summary>
+    private static int Fill128<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        int length = destination.Length & ~15;
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < length; i += 16)
+        {
+            Vector128<uint> lo, hi;
+            if ((uint)counter <= uint.MaxValue - 3)
+            {
+                lo = Vector128.Create((uint)counter) + Vector128<uint>.Indices;
+                hi = Vector128.Create((uint)(counter >> 32));
+            }
+            else
+            {
+                ulong c = counter;
+                lo = Vector128.Create((uint)c, (uint)(c + 1), (uint)(c + 2), (uint)(c + 3));
+                hi = Vector128.Create((uint)(c >> 32), (uint)((c + 1) >> 32), (uint)((c + 2) >> 32), (uint)((c + 3) >> 32));
+            }
+
+            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
+            counter += 4;
+            // Pairs (X0, X1) and (X2, X3) of blocks 0–1 (A, B) and 2–3 (C, D): four independent Box–Muller transforms.
+            DeterministicMath.LogAndSinCosTwoPiOfWord(
+                ToUniformOpenZeroClosedOne(Vector128.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector128.WidenLower(x2)),
+                ToUniformOpenZeroClosedOne(Vector128.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector128.WidenUpper(x2)),
+                Vector128.WidenLower(x1), Vector128.WidenLower(x3), Vector128.WidenUpper(x1), Vector128.WidenUpper(x3),
+                out var logA, out var logB, out var logC, out var logD,
+                out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
+            var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
+            var radiusB = Vector128.Sqrt(logB * Vector128.Create(-2.0));
+            var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
+            var radiusD = Vector128.Sqrt(logD * Vector128.Create(-2.0));
+            StoreInterleaved<TPolicy>(
+                Vector128.Narrow(radiusA * cosA, radiusC * cosC), Vector128.Narrow(radiusA * sinA, radiusC * sinC),
+                Vector128.Narrow(radiusB * cosB, radiusD * cosD), Vector128.Narrow(radiusB * sinB, radiusD * sinD),
+                ref Unsafe.Add(ref output, i));
+        }
+
+        return length;
+    }
+
+    /// <summary>Box–Muller of sixteen blocks (one word per 32-bit lane); writes their 64 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteSixteenBlocks<TPolicy>(Vector512<uint> x0, Vector512<uint> x1, Vector512<uint> x2, Vector512<uint> x3, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        // Pairs (X0, X1) and (X2, X3) of blocks 0–7 (A, B) and 8–15 (C, D): four independent Box–Muller transforms.
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            ToUniformOpenZeroClosedOne(Vector512.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector512.WidenLower(x2)),
+            ToUniformOpenZeroClosedOne(Vector512.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector512.WidenUpper(x2)),
+            Vector512.WidenLower(x1), Vector512.WidenLower(x3), Vector512.WidenUpper(x1), Vector512.WidenUpper(x3),
+            out var logA, out var logB, out var logC, out var logD,
+            out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
+        var radiusA = Vector512.Sqrt(logA * Vector512.Create(-2.0));
+        var radiusB = Vector512.Sqrt(logB * Vector512.Create(-2.0));
+        var radiusC = Vector512.Sqrt(logC * Vector512.Create(-2.0));
+        var radiusD = Vector512.Sqrt(logD * Vector512.Create(-2.0));
+        StoreSixteen<TPolicy>(radiusA * cosA, radiusA * sinA, radiusB * cosB, radiusB * sinB, ref output);
+        StoreSixteen<TPolicy>(radiusC * cosC, radiusC * sinC, radiusD * cosD, radiusD * sinD, ref Unsafe.Add(ref output, 32));
+    }
+
+    /// <summary>Rounds eight blocks' values to float and writes them in block order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSixteen<TPolicy>(Vector512<double> cosA, Vector512<double> sinA, Vector512<double> cosB, Vector512<double> sinB, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        var cosA32 = ToSingle<TPolicy>(cosA);
+        var sinA32 = ToSingle<TPolicy>(sinA);
+        var cosB32 = ToSingle<TPolicy>(cosB);
+        var sinB32 = ToSingle<TPolicy>(sinB);
+        StoreInterleaved<TPolicy>(cosA32.GetLower(), sinA32.GetLower(), cosB32.GetLower(), sinB32.GetLower(), ref output);
+        StoreInterleaved<TPolicy>(cosA32.GetUpper(), sinA32.GetUpper(), cosB32.GetUpper(), sinB32.GetUpper(), ref Unsafe.Add(ref output, 16));
+    }
+
+    /// <summary>Rounds eight doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ToSingle<TPolicy>(Vector512<double> value)
+        where TPolicy : struct, IIntrinsicsPolicy
+        => TPolicy.PlatformIntrinsics && Avx512F.IsSupported
+            ? Avx512F.ConvertToVector256Single(value)
+            : Vector256.Narrow(value.GetLower(), value.GetUpper());
+
+    /// <inheritdoc cref="ToUniformOpenZeroClosedOne(Vector256{ulong})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ToUniformOpenZeroClosedOne(Vector512<ulong> a)
+        => ((a | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
+
+    /// <inheritdoc cref="ToUniformOpenZeroClosedOne(Vector256{ulong})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> ToUniformOpenZeroClosedOne(Vector128<ulong> a)
+        => ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
+
+    /// <summary>Box–Muller of eight blocks (one word per 32-bit lane); writes their 32 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteEightBlocks<TPolicy>(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        // Pairs (X0, X1) and (X2, X3) of blocks 0–3 (lower) and 4–7 (upper): four independent Box–Muller transforms.
+        DeterministicMath.LogAndSinCosTwoPiOfWord(
+            ToUniformOpenZeroClosedOne(Vector256.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector256.WidenLower(x2)),
+            ToUniformOpenZeroClosedOne(Vector256.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector256.WidenUpper(x2)),
+            Vector256.WidenLower(x1), Vector256.WidenLower(x3), Vector256.WidenUpper(x1), Vector256.WidenUpper(x3),
+            out var logA, out var logB, out var logC, out var logD,
+            out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
+        var radiusA = Vector256.Sqrt(logA * Vector256.Create(-2.0));
+        var radiusB = Vector256.Sqrt(logB * Vector256.Create(-2.0));
+        var radiusC = Vector256.Sqrt(logC * Vector256.Create(-2.0));
+        var radiusD = Vector256.Sqrt(logD * Vector256.Create(-2.0));
+        StoreInterleaved<TPolicy>(
+            ToSingle<TPolicy>(radiusA * cosA), ToSingle<TPolicy>(radiusA * sinA), ToSingle<TPolicy>(radiusB * cosB), ToSingle<TPolicy>(radiusB * sinB),
+            ref output);
+        StoreInterleaved<TPolicy>(
+            ToSingle<TPolicy>(radiusC * cosC), ToSingle<TPolicy>(radiusC * sinC), ToSingle<TPolicy>(radiusD * cosD), ToSingle<TPolicy>(radiusD * sinD),
+            ref Unsafe.Add(ref output, 16));
+    }
+
+    /// <summary>u1 = (a + 1) / 2^32 for words a zero-extended to 64 bits: (2^52 + a) − (2^52 − 1) = a + 1 exactly, then an exact scaling.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ToUniformOpenZeroClosedOne(Vector256<ulong> a)
+        => ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
+
+    /// <summary>Rounds four doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ToSingle<TPolicy>(Vector256<double> value)
+        where TPolicy : struct, IIntrinsicsPolicy
+        => TPolicy.PlatformIntrinsics && Avx.IsSupported
+            ? Avx.ConvertToVector128Single(value)
+            : Vector128.Narrow(value.GetLower(), value.GetUpper());
+
+    /// <summary>Writes block i's values (cosA[i], sinA[i], cosB[i], sinB[i]) to output[4i…4i+3]: a 4×4 transpose.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreInterleaved<TPolicy>(Vector128<float> cosA, Vector128<float> sinA, Vector128<float> cosB, Vector128<float> sinB, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        if (TPolicy.PlatformIntrinsics && Sse.IsSupported)
+        {
+            var a01 = Sse.UnpackLow(cosA, sinA);   // cA0 sA0 cA1 sA1
+            var b01 = Sse.UnpackLow(cosB, sinB);   // cB0 sB0 cB1 sB1
+            var a23 = Sse.UnpackHigh(cosA, sinA);  // cA2 sA2 cA3 sA3
+            var b23 = Sse.UnpackHigh(cosB, sinB);  // cB2 sB2 cB3 sB3
+            Sse.MoveLowToHigh(a01, b01).StoreUnsafe(ref output);
+            Sse.MoveHighToLow(b01, a01).StoreUnsafe(ref output, 4);
+            Sse.MoveLowToHigh(a23, b23).StoreUnsafe(ref output, 8);
+            Sse.MoveHighToLow(b23, a23).StoreUnsafe(ref output, 12);
+        }
+        else
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                Unsafe.Add(ref output, 4 * i) = cosA.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 1) = sinA.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 2) = cosB.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 3) = sinB.GetElement(i);
+            }
         }
     }
+}
+
+/// <summary>Which implementation of <see cref="PhiloxNoiseSource"/> fills a draw; all give the same bits.</summary>
+internal enum NoiseKernel
+{
+    /// <summary>One block at a time: the reference.</summary>
+    Scalar,
+
+    /// <summary>Four blocks per step with portable <see cref="Vector128{T}"/> operations only.</summary>
+    Vector128Portable,
+
+    /// <summary>Four blocks per step, x86 intrinsics where supported.</summary>
+    Vector128,
+
+    /// <summary>Eight blocks per step with portable <see cref="Vector256{T}"/> operations only.</summary>
+    Vector256Portable,
+
+    /// <summary>Eight blocks per step, AVX2 where supported.</summary>
+    Vector256,
+
+    /// <summary>Sixteen blocks per step with portable <see cref="Vector512{T}"/> operations only.</summary>
+    Vector512Portable,
+
+    /// <summary>Sixteen blocks per step, AVX-512 where supported.</summary>
+    Vector512,
 }
