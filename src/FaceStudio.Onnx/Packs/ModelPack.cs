@@ -209,13 +209,14 @@ public sealed class ModelPack
             return null;
         }
 
-        // A link inside the pack must not point outside it either.
+        // A link inside the pack must not point outside it either, whether the file or a folder on its way is the link.
         try
         {
-            FileSystemInfo? target = File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) : null;
-            if (target is not null && !Path.GetFullPath(target.FullName).StartsWith(rootWithSeparator, StringComparison.Ordinal))
+            string realRoot = Path.TrimEndingDirectorySeparator(RealPath(root, 0)) + Path.DirectorySeparatorChar;
+            string real = RealPath(full, 0);
+            if (!real.StartsWith(realRoot, StringComparison.Ordinal))
             {
-                problems.Add($"{what}: '{relative}' is a link to '{target.FullName}', outside the pack folder");
+                problems.Add($"{what}: '{relative}' is a link (or lies in a linked folder) leading to '{real}', outside the pack folder");
                 return null;
             }
         }
@@ -226,6 +227,28 @@ public sealed class ModelPack
         }
 
         return full;
+    }
+
+    // The path with every link on the way resolved, folders included (what realpath(3) gives, without needing the file).
+    private static string RealPath(string path, int depth)
+    {
+        if (depth > 40)
+        {
+            throw new IOException($"too many levels of links at '{path}'");
+        }
+
+        string full = Path.GetFullPath(path);
+        string current = Path.GetPathRoot(full) ?? string.Empty;
+        foreach (string part in full[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string next = Path.Combine(current, part);
+            FileSystemInfo entry = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            current = entry.LinkTarget is { } target
+                ? RealPath(Path.IsPathRooted(target) ? target : Path.Combine(current, target), depth + 1)
+                : next;
+        }
+
+        return current;
     }
 
     // Each external data file a graph names must exist and stay inside the pack, like every other path.

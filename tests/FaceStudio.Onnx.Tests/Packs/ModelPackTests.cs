@@ -159,6 +159,29 @@ public sealed class ModelPackTests
     }
 
     [Fact]
+    public void LinkedFolderOutsideIsRejected()
+    {
+        // The file itself is no link; its folder is, so only checking the file's own link target misses it.
+        using var folder = new TestFolder();
+        using var outside = new TestFolder();
+        Touch(outside, "model.onnx");
+        Directory.CreateSymbolicLink(folder.File("unet"), outside.Path);
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.StartsWith("unet:", StringComparison.Ordinal) && p.Contains("outside the pack folder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LinksThatStayInsideAreAccepted()
+    {
+        using var folder = new TestFolder();
+        Layout(folder);
+        Directory.Move(folder.File("unet"), folder.File("unet-real"));
+        Directory.CreateSymbolicLink(folder.File("unet"), "unet-real");
+        ModelPack pack = ModelPack.Load(folder.Path);
+        Assert.True(File.Exists(pack.UNetPath));
+    }
+
+    [Fact]
     public void BadManifestValuesAreReported()
     {
         using var folder = new TestFolder();
