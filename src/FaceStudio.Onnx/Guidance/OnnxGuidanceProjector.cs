@@ -111,7 +111,7 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
 
             return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(outputs[0]), n, TokensPerIdentity, TokenDim));
         }
-        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        catch (OnnxRuntimeException ex)
         {
             throw OrtRun.Translate(ex, runOptions, cancellationToken, "Guidance projector");
         }

@@ -71,6 +71,20 @@ public sealed class OnnxGuidanceProjectorTests
     }
 
     [Fact]
+    public async Task A_run_that_fails_in_OnnxRuntime_is_a_FaceStudioException_like_the_other_components()
+    {
+        // The graph reshapes to a fixed batch of 1, so two identities fail inside Run (not in the contract check).
+        var g = new GraphBuilder("fixed_batch_projector");
+        string face = g.Input("face_embeds", OnnxElementType.Float, "batch", 6);
+        g.Output("tokens", g.Reshape(face, 1, 2, 3), OnnxElementType.Float, "batch", 2, 3);
+        using var onnx = new OnnxGuidanceProjector(new InferenceSession(new OnnxModelBuilder(g).ToBytes()), ownsSession: true);
+
+        var ex = await Assert.ThrowsAsync<FaceStudioException>(() => onnx.ProjectAsync(new FloatTensor(2, 6), null));
+        Assert.Contains("Guidance projector run failed", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<OnnxRuntimeException>(ex.InnerException);
+    }
+
+    [Fact]
     public void Graphs_without_the_contract_names_are_rejected_with_what_was_found()
     {
         var g = new GraphBuilder("wrong");
