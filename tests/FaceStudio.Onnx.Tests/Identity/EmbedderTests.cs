@@ -3,6 +3,7 @@ using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Identity.TestModels;
+using FaceStudio.Onnx.Writer;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Identity;
@@ -179,5 +180,19 @@ public sealed class EmbedderTests
         Assert.Equal("me.png", report.Source);
         Assert.Equal(0.8f, report.Score, 1e-6f);
         Assert.Equal(64f, report.Size, 1e-3f); // (0.5 + 0.5)·32 canvas px / det_scale 0.5
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_in_OnnxRuntime_is_a_FaceStudioException_naming_the_component()
+    {
+        // The embeddings are reshaped to a fixed batch of 1, so two images pass the contract check but fail inside Run.
+        var g = new GraphBuilder("clip_fixed_batch");
+        string x = g.Input("pixel_values", OnnxElementType.Float, "batch", 3, 8, 8);
+        g.Output("image_embeds", g.Reshape(g.ReduceMean(x, [2, 3], keepDims: false), 1, 3), OnnxElementType.Float, "batch", 3);
+        using var encoder = new ClipVisionEncoder(new InferenceSession(new OnnxModelBuilder(g).ToBytes()), ownsSession: true);
+
+        var ex = await Assert.ThrowsAsync<FaceStudioException>(() => encoder.EncodeAsync([RandomImage(8, 8, 1), RandomImage(8, 8, 2)]));
+        Assert.Contains("CLIP vision encoder run failed", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<OnnxRuntimeException>(ex.InnerException);
     }
 }
