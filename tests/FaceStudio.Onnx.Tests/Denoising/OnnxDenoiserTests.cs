@@ -122,6 +122,24 @@ public sealed class OnnxDenoiserTests
     }
 
     [Fact]
+    public void ATokenThatFiresAfterTheRunFinishedDoesNotFailTheNextStep()
+    {
+        // A token cancelled after ORT returned but before its registration ended sets Terminate with no run to
+        // stop; nothing resets it then. Simulate that state, as the registration callback leaves it.
+        var spec = new UNetSpec { ContextDim = D, ContextTokens = T };
+        using OnnxDenoiser denoiser = Create(spec, UNetWeights.Random(spec, 1));
+        var shape = new LatentShape(1, 4, H, W);
+        using IDenoiserSession session = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, T, D)), shape);
+        var runOptions = (RunOptions)session.GetType().GetField("_runOptions", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(session)!;
+        runOptions.Terminate = true;
+
+        var buffer = new float[shape.Length];
+        using var fresh = new CancellationTokenSource();
+        session.Predict(buffer, 10, buffer, fresh.Token);
+        session.Predict(buffer, 10, buffer, CancellationToken.None);
+    }
+
+    [Fact]
     public void ConditioningOfTheWrongShapeIsRejected()
     {
         var spec = new UNetSpec { ContextDim = D, ContextTokens = T };
