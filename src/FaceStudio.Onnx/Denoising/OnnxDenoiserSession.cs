@@ -130,7 +130,14 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
     {
         if (shape.Batch <= 0 || shape.Height <= 0 || shape.Width <= 0 || shape.Channels != caps.LatentChannels)
         {
-            throw new FaceStudioValidationException(nameof(shape), $"Latent shape must be [B > 0, {caps.LatentChannels}, h > 0, w > 0]; got {shape}.");
+            throw new FaceStudioValidationException(nameof(shape), $"Latent shape must be [B > 0, {caps.LatentChannels}, h > 0, w > 0]; got [{shape.Batch}, {shape.Channels}, {shape.Height}, {shape.Width}].");
+        }
+
+        long elements = (long)shape.Batch * shape.Channels * shape.Height * shape.Width;
+        if (elements > Array.MaxLength)
+        {
+            throw new FaceStudioValidationException(nameof(shape), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Latent shape [{shape.Batch}, {shape.Channels}, {shape.Height}, {shape.Width}] has {elements} elements; at most {Array.MaxLength} fit in one buffer."));
         }
 
         if (caps.FixedBatchSize is { } fixedBatch && shape.Batch % fixedBatch != 0)
@@ -193,62 +200,71 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         {
             _session = owner.Session;
             _binding = owner.Session.CreateIoBinding();
-            long[] latent = [rows, shape.Channels, shape.Height, shape.Width];
-            _sample = new HostTensor(owner.Sample.ElementDataType, latent);
-            long[] timestepShape = owner.Timestep.Dimensions.Length == 0 ? [] : [GraphContract.FixedDim(owner.Timestep, 0) ?? rows];
-            _timestep = new HostTensor(owner.Timestep.ElementDataType, timestepShape);
-            _output = new HostTensor(owner.Output.ElementDataType, latent);
+            try
+            {
+                long[] latent = [rows, shape.Channels, shape.Height, shape.Width];
+                _sample = new HostTensor(owner.Sample.ElementDataType, latent);
+                long[] timestepShape = owner.Timestep.Dimensions.Length == 0 ? [] : [GraphContract.FixedDim(owner.Timestep, 0) ?? rows];
+                _timestep = new HostTensor(owner.Timestep.ElementDataType, timestepShape);
+                _output = new HostTensor(owner.Output.ElementDataType, latent);
 
-            var inputs = new List<(string Name, HostTensor Host)>
-            {
-                ("sample", _sample),
-                ("timestep", _timestep),
-                ("encoder_hidden_states", Slice(owner.Context, ehs, row, rows)),
-            };
-            if (identity is not null)
-            {
-                inputs.Add(("identity_tokens", Slice(owner.IdentityTokens!, identity.Tokens, row, rows)));
-                inputs.Add(("identity_masks", Slice(owner.IdentityMasks!, identity.Masks, row, rows)));
-                inputs.Add(("identity_scales", Slice(owner.IdentityScales!, identity.Scales, row, rows)));
-            }
-
-            if (parent._deviceAllocator is null)
-            {
-                foreach ((string name, HostTensor host) in inputs)
+                var inputs = new List<(string Name, HostTensor Host)>
                 {
-                    _binding.BindInput(name, host.Value);
+                    ("sample", _sample),
+                    ("timestep", _timestep),
+                    ("encoder_hidden_states", Slice(owner.Context, ehs, row, rows)),
+                };
+                if (identity is not null)
+                {
+                    inputs.Add(("identity_tokens", Slice(owner.IdentityTokens!, identity.Tokens, row, rows)));
+                    inputs.Add(("identity_masks", Slice(owner.IdentityMasks!, identity.Masks, row, rows)));
+                    inputs.Add(("identity_scales", Slice(owner.IdentityScales!, identity.Scales, row, rows)));
                 }
 
-                _binding.BindOutput("out_sample", _output.Value);
-                return;
-            }
+                if (parent._deviceAllocator is null)
+                {
+                    foreach ((string name, HostTensor host) in inputs)
+                    {
+                        _binding.BindInput(name, host.Value);
+                    }
 
-            // Device path: every bound tensor lives on the GPU at a fixed address (what CUDA graphs need);
-            // conditioning is copied once here, sample and timestep before each step, the output after it.
-            CudaTensorCopier copier = parent._copier!;
-            var toDevice = new List<Action>();
-            for (int i = 0; i < inputs.Count; i++)
+                    _binding.BindOutput("out_sample", _output.Value);
+                    return;
+                }
+
+                // Device path: every bound tensor lives on the GPU at a fixed address (what CUDA graphs need);
+                // conditioning is copied once here, sample and timestep before each step, the output after it.
+                CudaTensorCopier copier = parent._copier!;
+                var toDevice = new List<Action>();
+                for (int i = 0; i < inputs.Count; i++)
+                {
+                    (string name, HostTensor host) = inputs[i];
+                    OrtValue device = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, host.ElementType, host.Shape);
+                    _device.Add(device);
+                    _binding.BindInput(name, device);
+                    Action copy = copier.Prepare(host.Value, device, host.ElementType, host.Shape.Length);
+                    if (i < 2)
+                    {
+                        toDevice.Add(copy);
+                    }
+                    else
+                    {
+                        copy();
+                    }
+                }
+
+                OrtValue deviceOutput = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, _output.ElementType, _output.Shape);
+                _device.Add(deviceOutput);
+                _binding.BindOutput("out_sample", deviceOutput);
+                _toDevice = [.. toDevice];
+                _toHost = copier.Prepare(deviceOutput, _output.Value, _output.ElementType, _output.Shape.Length);
+            }
+            catch
             {
-                (string name, HostTensor host) = inputs[i];
-                OrtValue device = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, host.ElementType, host.Shape);
-                _device.Add(device);
-                _binding.BindInput(name, device);
-                Action copy = copier.Prepare(host.Value, device, host.ElementType, host.Shape.Length);
-                if (i < 2)
-                {
-                    toDevice.Add(copy);
-                }
-                else
-                {
-                    copy();
-                }
+                // The parent disposes only chunks whose constructor finished; release this one's partial work here.
+                Dispose();
+                throw;
             }
-
-            OrtValue deviceOutput = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, _output.ElementType, _output.Shape);
-            _device.Add(deviceOutput);
-            _binding.BindOutput("out_sample", deviceOutput);
-            _toDevice = [.. toDevice];
-            _toHost = copier.Prepare(deviceOutput, _output.Value, _output.ElementType, _output.Shape.Length);
         }
 
         public void Run(ReadOnlySpan<float> sample, float timestep, Span<float> prediction, RunOptions options)
@@ -279,9 +295,10 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
                 host.Dispose();
             }
 
-            _sample.Dispose();
-            _timestep.Dispose();
-            _output.Dispose();
+            // Null only when the constructor failed before creating them.
+            _sample?.Dispose();
+            _timestep?.Dispose();
+            _output?.Dispose();
         }
 
         private HostTensor Slice(NodeMetadata declared, FloatTensor tensor, int row, int rows)

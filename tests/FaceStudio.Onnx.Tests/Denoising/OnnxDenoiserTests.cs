@@ -140,6 +140,20 @@ public sealed class OnnxDenoiserTests
     }
 
     [Fact]
+    public void ALatentShapeTooLargeForOneBufferIsAValidationError()
+    {
+        var spec = new UNetSpec { ContextDim = D, ContextTokens = T };
+        using OnnxDenoiser denoiser = Create(spec, UNetWeights.Random(spec, 1));
+        var shape = new LatentShape(1, 4, 40_000, 40_000); // 6.4e9 elements: more than one array holds
+        FaceStudioValidationException ex = Assert.Throws<FaceStudioValidationException>(() => denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, T, D)), shape));
+        Assert.Contains("6400000000", ex.Message, StringComparison.Ordinal);
+
+        // The wrong channel count is reported as such, not as an overflow while formatting the shape.
+        ex = Assert.Throws<FaceStudioValidationException>(() => denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, T, D)), shape with { Channels = 3 }));
+        Assert.Contains("got [1, 3, 40000, 40000]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConditioningOfTheWrongShapeIsRejected()
     {
         var spec = new UNetSpec { ContextDim = D, ContextTokens = T };
