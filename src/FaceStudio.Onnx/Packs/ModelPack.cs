@@ -143,6 +143,7 @@ public sealed class ModelPack
             problems.Add($"missing tokenizer config '{configName}'");
         }
 
+        CheckTokenizerLayout(manifest?.Tokenizer, vocab, merges, tokenizerConfig, problems);
         VaeOptions vae = ReadVaeOptions(root, manifest, problems);
         DiffusersScheduler? scheduler = ReadScheduler(root, problems);
         if (manifest?.Options?.IdentityTokens is { } k && k <= 0)
@@ -282,6 +283,29 @@ public sealed class ModelPack
                 problems.Add($"missing {what} '{combined}' (named by '{relative}')");
             }
         }
+    }
+
+    // The tokenizer is loaded as one folder holding vocab.json, merges.txt and tokenizer_config.json, so a manifest
+    // naming other files would pass here and then fail at load, or silently read the folder's standard files.
+    private static void CheckTokenizerLayout(ManifestTokenizer? named, string? vocab, string? merges, string? config, List<string> problems)
+    {
+        string? folder = vocab is null ? null : Path.GetDirectoryName(vocab);
+        void Check(string member, string? relative, string? path, string fileName)
+        {
+            if (relative is null || path is null)
+            {
+                return;
+            }
+
+            if (!string.Equals(Path.GetFileName(path), fileName, StringComparison.Ordinal) || (folder is not null && !string.Equals(Path.GetDirectoryName(path), folder, StringComparison.Ordinal)))
+            {
+                problems.Add($"{ModelPackManifest.FileName}: tokenizer.{member} must name a file called {fileName} in the vocabulary's folder (the tokenizer loads that folder); got '{relative}'");
+            }
+        }
+
+        Check("vocab", named?.Vocab, vocab, "vocab.json");
+        Check("merges", named?.Merges, merges, "merges.txt");
+        Check("config", named?.Config, config, "tokenizer_config.json");
     }
 
     private string? Optional(string key) => _components.TryGetValue(key, out string? path) ? path : null;

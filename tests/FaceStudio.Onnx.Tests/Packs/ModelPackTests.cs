@@ -182,6 +182,32 @@ public sealed class ModelPackTests
     }
 
     [Fact]
+    public void TokenizerFilesTheTokenizerWouldNotReadAreReported()
+    {
+        // The pipeline loads the tokenizer as a folder (vocab.json, merges.txt, tokenizer_config.json): other names,
+        // or files in different folders, would pass the check here and then fail (or read other files) at load.
+        using var folder = new TestFolder();
+        Layout(folder);
+        Touch(folder, "tokenizer/clip-vocab.json");
+        Touch(folder, "bpe/merges.txt");
+        Manifest(folder, new { formatVersion = 1, tokenizer = new { vocab = "tokenizer/clip-vocab.json", merges = "bpe/merges.txt" } });
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.Contains("tokenizer.vocab", StringComparison.Ordinal) && p.Contains("'tokenizer/clip-vocab.json'", StringComparison.Ordinal) && p.Contains("vocab.json", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("tokenizer.merges", StringComparison.Ordinal) && p.Contains("'bpe/merges.txt'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TokenizerFilesInAnotherFolderWithTheStandardNamesAreAccepted()
+    {
+        using var folder = new TestFolder();
+        Layout(folder);
+        Touch(folder, "clip/vocab.json");
+        Touch(folder, "clip/merges.txt");
+        Manifest(folder, new { formatVersion = 1, tokenizer = new { vocab = "clip/vocab.json", merges = "clip/merges.txt" } });
+        Assert.Equal(folder.File("clip/vocab.json"), ModelPack.Load(folder.Path).TokenizerVocabPath);
+    }
+
+    [Fact]
     public void BadManifestValuesAreReported()
     {
         using var folder = new TestFolder();
