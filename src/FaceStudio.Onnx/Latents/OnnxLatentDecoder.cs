@@ -18,6 +18,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     private const string Expected = "input 'latent_sample' float32|float16 [batch, C, h, w]; output 'sample' float32|float16 [batch, 3, H, W]";
 
     private readonly VaeSession _session;
+    private readonly string _source;
 
     /// <summary>Wraps a loaded session, checking its contract.</summary>
     public OnnxLatentDecoder(InferenceSession session, VaeOptions? options = null, bool ownsSession = false, string? source = null)
@@ -26,6 +27,7 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         options ??= new VaeOptions();
         options.Validate();
         var contract = new GraphContract(session, "VAE decoder", source);
+        _source = contract.Source;
         NodeMetadata input = contract.RequireInput("latent_sample", Expected, VaeSession.FloatTypes, 4);
         NodeMetadata output = contract.RequireOutput("sample", Expected, VaeSession.FloatTypes, 4);
         if (GraphContract.FixedDim(output, 1) is { } channels && channels != 3)
@@ -73,6 +75,13 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
         float[] scaled = new float[latents.Length];
         TensorPrimitives.Multiply(latents.Span, 1f / ScalingFactor, scaled);
         (float[] image, int[] shape) = _session.Run(scaled, latents.ShapeArray(), cancellationToken);
+        if (shape.Length != 4 || shape[0] != latents.Dim(0) || shape[1] != 3)
+        {
+            // A dynamic channel declaration is only checked here.
+            throw new ModelContractException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"VAE decoder model {_source} returned 'sample' of shape [{string.Join(", ", shape)}]; expected [{latents.Dim(0)}, 3, H, W] for latents {latents}."));
+        }
+
         return Task.FromResult(new FloatTensor(image, shape));
     }
 

@@ -19,6 +19,7 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
 
     private readonly VaeSession _session;
     private readonly bool _parameters;
+    private readonly string _source;
 
     /// <summary>Wraps a loaded session, checking its contract.</summary>
     public OnnxLatentEncoder(InferenceSession session, VaeOptions? options = null, bool ownsSession = false, string? source = null)
@@ -27,6 +28,7 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
         options ??= new VaeOptions();
         options.Validate();
         var contract = new GraphContract(session, "VAE encoder", source);
+        _source = contract.Source;
         NodeMetadata input = contract.RequireInput("sample", Expected, VaeSession.FloatTypes, 4);
         if (GraphContract.FixedDim(input, 1) is { } inChannels && inChannels != 3)
         {
@@ -78,7 +80,16 @@ public sealed class OnnxLatentEncoder : ILatentEncoder, IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         (float[] raw, int[] shape) = _session.Run(images.Span, images.ShapeArray(), cancellationToken);
-        int b = shape[0], h = shape[2], w = shape[3], c = LatentChannels;
+        int c = LatentChannels, rawChannels = _parameters ? 2 * c : c;
+        int[] expected = [images.Dim(0), rawChannels, images.Dim(2) / DownscaleFactor, images.Dim(3) / DownscaleFactor];
+        if (!shape.AsSpan().SequenceEqual(expected))
+        {
+            // Dynamic declarations are only checked here: a wrong channel count would read across rows.
+            throw new ModelContractException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"VAE encoder model {_source} returned '{(_parameters ? "latent_parameters" : "latent_sample")}' of shape [{string.Join(", ", shape)}]; expected [{string.Join(", ", expected)}] for images {images}."));
+        }
+
+        int b = shape[0], h = shape[2], w = shape[3];
         int plane = c * h * w;
         var latents = new FloatTensor(b, c, h, w);
         for (int i = 0; i < b; i++)

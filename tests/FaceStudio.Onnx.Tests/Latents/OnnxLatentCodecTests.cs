@@ -64,6 +64,45 @@ public sealed class OnnxLatentCodecTests
         Assert.Contains("outputs: image float32 [b, 4, h, w]", ex.Message, StringComparison.Ordinal);
     }
 
+    // Reshape to a shape that (formally) depends on the data, so ONNX Runtime cannot infer the output's dimensions
+    // and reports the declared dynamic ones: max(input)·0 + dims.
+    private static string RuntimeShaped(GraphBuilder g, string input, string value, float[] dims)
+    {
+        string max = g.Op("ReduceMax", [input], OnnxAttribute.Int("keepdims", 0));
+        string zero = g.Op("Mul", [max, g.Initializer(g.UniqueName("zero"), [], [0f])]);
+        string shape = g.Op("Cast", [g.Op("Add", [g.Initializer(g.UniqueName("dims"), [dims.Length], dims), zero])], OnnxAttribute.Int("to", 7));
+        return g.ReshapeTo(value, shape);
+    }
+
+    [Fact]
+    public async Task EncoderOutputOfAnotherShapeThanDeclaredIsAContractError()
+    {
+        // Dynamic channels (taken as 4), but the graph returns 3 (an 8x8 average pool of the image).
+        var g = new GraphBuilder();
+        string x = g.Input("sample", OnnxElementType.Float, "b", 3, "h", "w");
+        string pooled = g.Op("AveragePool", [x], OnnxAttribute.Ints("kernel_shape", [8, 8]), OnnxAttribute.Ints("strides", [8, 8]));
+        g.Output("latent_sample", RuntimeShaped(g, x, pooled, [2, 3, 2, 2]), OnnxElementType.Float, "b", "c", "h8", "w8");
+        using var encoder = new OnnxLatentEncoder(new InferenceSession(new OnnxModelBuilder(g).ToBytes()), ownsSession: true);
+        Assert.Equal(4, encoder.LatentChannels);
+
+        ModelContractException ex = await Assert.ThrowsAsync<ModelContractException>(() => encoder.EncodeAsync(new FloatTensor(2, 3, 16, 16)));
+        Assert.Contains("[2, 3, 2, 2]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expected [2, 4, 2, 2]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DecoderOutputWithoutThreeChannelsIsAContractError()
+    {
+        var g = new GraphBuilder();
+        string z = g.Input("latent_sample", OnnxElementType.Float, "b", 4, "h", "w");
+        g.Output("sample", RuntimeShaped(g, z, g.Tanh(z), [1, 4, 2, 2]), OnnxElementType.Float, "b", "c", "h", "w");
+        using var decoder = new OnnxLatentDecoder(new InferenceSession(new OnnxModelBuilder(g).ToBytes()), ownsSession: true);
+
+        ModelContractException ex = await Assert.ThrowsAsync<ModelContractException>(() => decoder.DecodeAsync(new FloatTensor(1, 4, 2, 2)));
+        Assert.Contains("[1, 4, 2, 2]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("expected [1, 3, H, W]", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EncoderWithOddParameterChannelsIsRejected()
     {
