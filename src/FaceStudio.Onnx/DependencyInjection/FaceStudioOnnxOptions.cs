@@ -29,15 +29,24 @@ public sealed class FaceStudioOnnxOptions
     /// <summary>Requests served at the same time by this pipeline, in [1, 64].</summary>
     public int MaxConcurrentRequests { get; set; } = 1;
 
-    /// <summary>The session options these settings describe.</summary>
-    public PipelineSessionOptions ToSessionOptions() => new()
+    /// <summary>
+    /// The session options these settings describe. <see cref="EnableCudaGraph"/> goes to the denoiser only: it is the
+    /// one component bound to fixed device buffers; the others run on host tensors of varying shapes.
+    /// </summary>
+    public PipelineSessionOptions ToSessionOptions()
     {
-        Default = OnnxSessionOptions.Default with
+        OnnxSessionOptions common = OnnxSessionOptions.Default with
         {
             Provider = ExecutionProvider,
             DeviceId = DeviceId,
             IntraOpThreads = IntraOpThreads,
-            Cuda = OnnxSessionOptions.Default.Cuda with { EnableCudaGraph = EnableCudaGraph },
-        },
-    };
+        };
+        var overrides = new Dictionary<ModelComponent, OnnxSessionOptions>();
+        if (EnableCudaGraph)
+        {
+            overrides[ModelComponent.Denoiser] = common with { Cuda = common.Cuda with { EnableCudaGraph = true } };
+        }
+
+        return new PipelineSessionOptions { Default = common, Overrides = overrides };
+    }
 }
