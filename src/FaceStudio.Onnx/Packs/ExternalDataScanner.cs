@@ -4,11 +4,15 @@ namespace FaceStudio.Onnx.Packs;
 
 /// <summary>
 /// Lists the external data files an ONNX model refers to, reading only the protobuf fields on the way
-/// (<c>ModelProto.graph</c> → <c>GraphProto.initializer</c> → <c>TensorProto.external_data</c> "location"),
-/// skipping weights, so a pack can be checked before any session is created.
+/// (<c>ModelProto.graph</c> → initializers, sparse initializers and, through node attributes, tensor attributes and
+/// subgraph bodies → <c>TensorProto.external_data</c> "location"), skipping weights, so a pack can be checked
+/// before any session is created.
 /// </summary>
 internal static class ExternalDataScanner
 {
+    // Subgraphs nest (If/Loop/Scan bodies); real models stay far below this.
+    private const int MaxDepth = 64;
+
     public static IReadOnlyList<string> Locations(string modelPath)
     {
         var locations = new SortedSet<string>(StringComparer.Ordinal);
@@ -19,9 +23,7 @@ internal static class ExternalDataScanner
         {
             if (WireFormat.GetTagFieldNumber(tag) == 7 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
             {
-                long graphEnd = EndOfNested(input);
-                ScanGraph(input, graphEnd, locations);
-                CheckEnd(input, graphEnd);
+                Nested(input, locations, 0, ScanGraph);
             }
             else
             {
@@ -32,16 +34,57 @@ internal static class ExternalDataScanner
         return [.. locations];
     }
 
-    private static void ScanGraph(CodedInputStream input, long end, SortedSet<string> locations)
+    private static void Nested(CodedInputStream input, SortedSet<string> locations, int depth, Action<CodedInputStream, long, SortedSet<string>, int> scan)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new InvalidDataException($"The ONNX graph nests subgraphs more than {MaxDepth} levels deep.");
+        }
+
+        long end = EndOfNested(input);
+        scan(input, end, locations, depth);
+        CheckEnd(input, end);
+    }
+
+    // GraphProto: node = 1, initializer = 5, sparse_initializer = 15.
+    private static void ScanGraph(CodedInputStream input, long end, SortedSet<string> locations, int depth)
+    {
+        while (input.Position < end)
+        {
+            uint tag = input.ReadTag();
+            if (WireFormat.GetTagWireType(tag) != WireFormat.WireType.LengthDelimited)
+            {
+                input.SkipLastField();
+                continue;
+            }
+
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 1:
+                    Nested(input, locations, depth + 1, ScanNode);
+                    break;
+                case 5:
+                    Nested(input, locations, depth + 1, ScanTensor);
+                    break;
+                case 15:
+                    Nested(input, locations, depth + 1, ScanSparseTensor);
+                    break;
+                default:
+                    input.SkipLastField();
+                    break;
+            }
+        }
+    }
+
+    // NodeProto: attribute = 5. Subgraph bodies and tensor attributes may name external data too.
+    private static void ScanNode(CodedInputStream input, long end, SortedSet<string> locations, int depth)
     {
         while (input.Position < end)
         {
             uint tag = input.ReadTag();
             if (WireFormat.GetTagFieldNumber(tag) == 5 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
             {
-                long tensorEnd = EndOfNested(input);
-                ScanTensor(input, tensorEnd, locations);
-                CheckEnd(input, tensorEnd);
+                Nested(input, locations, depth + 1, ScanAttribute);
             }
             else
             {
@@ -50,7 +93,54 @@ internal static class ExternalDataScanner
         }
     }
 
-    private static void ScanTensor(CodedInputStream input, long end, SortedSet<string> locations)
+    // AttributeProto: t = 5, g = 6, tensors = 10, graphs = 11, sparse_tensor = 22, sparse_tensors = 23.
+    private static void ScanAttribute(CodedInputStream input, long end, SortedSet<string> locations, int depth)
+    {
+        while (input.Position < end)
+        {
+            uint tag = input.ReadTag();
+            if (WireFormat.GetTagWireType(tag) != WireFormat.WireType.LengthDelimited)
+            {
+                input.SkipLastField();
+                continue;
+            }
+
+            switch (WireFormat.GetTagFieldNumber(tag))
+            {
+                case 5 or 10:
+                    Nested(input, locations, depth + 1, ScanTensor);
+                    break;
+                case 6 or 11:
+                    Nested(input, locations, depth + 1, ScanGraph);
+                    break;
+                case 22 or 23:
+                    Nested(input, locations, depth + 1, ScanSparseTensor);
+                    break;
+                default:
+                    input.SkipLastField();
+                    break;
+            }
+        }
+    }
+
+    // SparseTensorProto: values = 1, indices = 2 (both TensorProto).
+    private static void ScanSparseTensor(CodedInputStream input, long end, SortedSet<string> locations, int depth)
+    {
+        while (input.Position < end)
+        {
+            uint tag = input.ReadTag();
+            if (WireFormat.GetTagFieldNumber(tag) is 1 or 2 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            {
+                Nested(input, locations, depth + 1, ScanTensor);
+            }
+            else
+            {
+                input.SkipLastField();
+            }
+        }
+    }
+
+    private static void ScanTensor(CodedInputStream input, long end, SortedSet<string> locations, int depth)
     {
         while (input.Position < end)
         {

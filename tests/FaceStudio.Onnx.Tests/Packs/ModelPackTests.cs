@@ -73,6 +73,59 @@ public sealed class ModelPackTests
         Assert.Contains(ex.Problems, p => p.StartsWith("unet external data", StringComparison.Ordinal) && p.Contains(problem, StringComparison.Ordinal));
     }
 
+    // Protobuf length-delimited field (wire type 2), written by hand so the test does not rely on the scanner's reader.
+    private static byte[] Field(int number, params byte[][] parts)
+    {
+        byte[] payload = [.. parts.SelectMany(p => p)];
+        var bytes = new List<byte>();
+        void Varint(ulong v)
+        {
+            for (; v >= 0x80; v >>= 7)
+            {
+                bytes.Add((byte)(v | 0x80));
+            }
+
+            bytes.Add((byte)v);
+        }
+
+        Varint(((ulong)number << 3) | 2);
+        Varint((ulong)payload.Length);
+        bytes.AddRange(payload);
+        return [.. bytes];
+    }
+
+    private static byte[] Text(int number, string value) => Field(number, System.Text.Encoding.UTF8.GetBytes(value));
+
+    // TensorProto { name = 8, external_data = 13 { key = 1, value = 2 } }.
+    private static byte[] ExternalTensor(string location) =>
+        [.. Text(8, "w"), .. Field(13, Text(1, "location"), Text(2, location))];
+
+    [Theory]
+    [InlineData("subgraph")]
+    [InlineData("sparse")]
+    [InlineData("tensor attribute")]
+    public void ExternalDataOutsideTheTopLevelInitializersIsChecked(string where)
+    {
+        byte[] tensor = ExternalTensor("../../secret.bin");
+        byte[] graph = where switch
+        {
+            // GraphProto.node = 1 → NodeProto.attribute = 5 → AttributeProto { name = 1, g = 6 → GraphProto.initializer = 5 }.
+            "subgraph" => Field(1, Field(5, Text(1, "then_branch"), Field(6, Field(5, tensor)))),
+
+            // GraphProto.sparse_initializer = 15 → SparseTensorProto.values = 1.
+            "sparse" => Field(15, Field(1, tensor)),
+
+            // A Constant node's value: NodeProto.attribute = 5 → AttributeProto { name = 1, t = 5 }.
+            _ => Field(1, Field(5, Text(1, "value"), Field(5, tensor))),
+        };
+        using var folder = new TestFolder();
+        Layout(folder);
+        File.WriteAllBytes(folder.File("unet/model.onnx"), Field(7, graph));
+
+        ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
+        Assert.Contains(ex.Problems, p => p.StartsWith("unet external data", StringComparison.Ordinal) && p.Contains("leaves the pack folder", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ModelFileThatIsNotOnnxIsReported()
     {
