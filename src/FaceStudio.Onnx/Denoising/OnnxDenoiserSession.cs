@@ -30,6 +30,13 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         Validate(caps, conditioning, shape);
         int chunkBatch = caps.FixedBatchSize ?? shape.Batch;
         int chunkCount = shape.Batch / chunkBatch;
+        if (owner.Options.CudaGraph && chunkCount > 1)
+        {
+            // ONNX Runtime captures one graph per session and replays it with the first run's bound addresses.
+            throw new FaceStudioValidationException(nameof(shape), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"With CUDA graphs every step must be one run, but the UNet fixes its batch to {chunkBatch} and the latent batch {shape.Batch} would take {chunkCount} runs; use a UNet with a dynamic batch (or batch {shape.Batch}), or disable CudaGraph."));
+        }
+
         IdentityConditioning? identity = caps.SupportsIdentityRegions ? conditioning.Identity ?? Neutral(owner, shape) : null;
         try
         {

@@ -308,4 +308,21 @@ public sealed class OnnxDenoiserDeviceBindingTests
             Reference.AssertClose(Reference.UNet(spec, w, x, [t, t], ehs, 2, 2, 3, 3, tokens, masks, scales, 1), prediction, tolerance);
         }
     }
+
+    [Fact]
+    public void CudaGraphWithABatchRunInChunksIsRejected()
+    {
+        // One captured graph replays the first chunk's bound addresses for every chunk (ONNX Runtime captures one graph
+        // per session unless runs carry distinct gpu_graph_id entries), so chunk 2 would get chunk 1's numbers.
+        var spec = new UNetSpec { ContextDim = 6, ContextTokens = 3, BatchSize = 1 };
+        var options = new OnnxDenoiserOptions { Location = DenoiserBufferLocation.Cuda, CudaGraph = true, SimulateDeviceOnCpu = true };
+        using var denoiser = new OnnxDenoiser(new InferenceSession(UNetModel.Build(spec, UNetWeights.Random(spec, 1)).ToBytes()), options, ownsSession: true);
+
+        FaceStudioValidationException ex = Assert.Throws<FaceStudioValidationException>(() => denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(2, 3, 6)), new LatentShape(2, 4, 4, 5)));
+        Assert.Contains("fixes its batch to 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("2 runs", ex.Message, StringComparison.Ordinal);
+
+        // A batch the graph takes in one run is fine.
+        using IDenoiserSession one = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, 3, 6)), new LatentShape(1, 4, 4, 5));
+    }
 }
