@@ -208,7 +208,11 @@ public sealed class SkiaImageCodec : IImageCodec
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Encode before opening: FileMode.Create truncates, so a cancelled or failed encode must not reach the file.
+        byte[] png = EncodePngBytes(image);
         using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        EncodePng(image, file, cancellationToken);
+        file.Write(png);
     }
 }

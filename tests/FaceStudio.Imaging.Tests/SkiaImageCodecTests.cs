@@ -51,6 +51,30 @@ public class SkiaImageCodecTests
     }
 
     [Fact]
+    public void Cancelled_file_encode_leaves_an_existing_file_untouched_and_creates_none()
+    {
+        var image = TestImages.Random(8, 5, 4);
+        string existing = Path.Combine(Path.GetTempPath(), $"facestudio-{Guid.NewGuid():N}.png");
+        string absent = Path.Combine(Path.GetTempPath(), $"facestudio-{Guid.NewGuid():N}.png");
+        try
+        {
+            _codec.EncodePng(image, existing);
+            byte[] before = File.ReadAllBytes(existing);
+
+            Assert.ThrowsAny<OperationCanceledException>(() => _codec.EncodePng(TestImages.Random(8, 5, 5), existing, new CancellationToken(canceled: true)));
+            Assert.ThrowsAny<OperationCanceledException>(() => _codec.EncodePng(image, absent, new CancellationToken(canceled: true)));
+
+            Assert.Equal(before, File.ReadAllBytes(existing));
+            Assert.False(File.Exists(absent));
+        }
+        finally
+        {
+            File.Delete(existing);
+            File.Delete(absent);
+        }
+    }
+
+    [Fact]
     public void Skia_encoded_png_decodes_exactly()
     {
         var image = TestImages.Random(16, 9, 3);
