@@ -378,7 +378,10 @@ public sealed class FaceStudioPipeline : IDisposable
         return RegionMaskBuilder.Build(regions, n, request.Width, request.Height, _options.RegionMasks);
     }
 
-    /// <summary>Plain classifier-free guidance: rows [unconditional, conditional], one run of 2 unless the batch is fixed at 1.</summary>
+    /// <summary>
+    /// Plain classifier-free guidance: rows [unconditional, conditional], in one run of 2 (dynamic batch) or in runs of
+    /// the denoiser's fixed batch size, the last run padded with copies of row 0 whose outputs are ignored.
+    /// </summary>
     private GuidancePlan TextOnlyPlan(FloatTensor prompt, FloatTensor uncond, GuidanceOptions options, int latentHeight, int latentWidth)
     {
         int t = prompt.Dim(0), d = prompt.Dim(1);
@@ -389,20 +392,25 @@ public sealed class FaceStudioPipeline : IDisposable
         }
 
         GuidanceRow[] rows = [new(GuidanceRowRole.Unconditional), new(GuidanceRowRole.Conditional)];
-        DenoiserConditioning[] runs;
-        int rowsPerRun;
-        if (caps.FixedBatchSize == 1)
+        FloatTensor[] rowTokens = [uncond, prompt];
+        int rowsPerRun = caps.FixedBatchSize ?? rows.Length;
+        if (rowsPerRun <= 0)
         {
-            rowsPerRun = 1;
-            runs = [new DenoiserConditioning(new FloatTensor(uncond.Buffer, 1, t, d)), new DenoiserConditioning(new FloatTensor(prompt.Buffer, 1, t, d))];
+            throw new ModelContractException(Inv($"The denoiser's fixed batch size must be positive but is {rowsPerRun}."));
         }
-        else
+
+        int runCount = (rows.Length + rowsPerRun - 1) / rowsPerRun;
+        var runs = new DenoiserConditioning[runCount];
+        for (int run = 0; run < runCount; run++)
         {
-            rowsPerRun = 2;
-            var both = new float[2 * t * d];
-            uncond.Span.CopyTo(both);
-            prompt.Span.CopyTo(both.AsSpan(t * d));
-            runs = [new DenoiserConditioning(new FloatTensor(both, 2, t, d))];
+            var hidden = new FloatTensor(rowsPerRun, t, d);
+            for (int b = 0; b < rowsPerRun; b++)
+            {
+                int r = (run * rowsPerRun) + b;
+                rowTokens[r < rows.Length ? r : 0].Span.CopyTo(hidden.Buffer.AsSpan(b * t * d, t * d));
+            }
+
+            runs[run] = new DenoiserConditioning(hidden);
         }
 
         return new GuidancePlan(RegionMode.Composed, rows, runs, rowsPerRun, latentHeight, latentWidth, options, blend: null);

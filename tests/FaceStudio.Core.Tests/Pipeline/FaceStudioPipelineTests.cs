@@ -173,6 +173,23 @@ public class FaceStudioPipelineTests
     }
 
     [Fact]
+    public async Task Fixed_batch_above_two_pads_the_text_only_run_with_copies_of_the_unconditional_row()
+    {
+        // A denoiser exported with a fixed batch of 3 (e.g. for the composed path's U, T, I rows) must get batches of 3
+        // for text-only requests too; the padding rows are ignored, so the image equals the dynamic-batch one.
+        var denoiser = new FakeDenoiser { Capabilities = new() { LatentChannels = 4, ContextDim = PipelineFakes.Dim, FixedBatchSize = 3 } };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+        using FaceStudioPipeline batched = PipelineFakes.Builder().Build();
+
+        GenerationResult a = await pipeline.GenerateAsync(Request());
+        GenerationResult b = await batched.GenerateAsync(Request());
+
+        Assert.Equal([3], denoiser.BatchSizes);
+        Assert.Equal(6, denoiser.Calls);
+        Assert.Equal(b.Images[0].Image.Pixels, a.Images[0].Image.Pixels);
+    }
+
+    [Fact]
     public async Task Cancellation_inside_a_step_stops_the_run_and_returns_nothing()
     {
         using var cts = new CancellationTokenSource();
