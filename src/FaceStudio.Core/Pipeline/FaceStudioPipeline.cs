@@ -12,6 +12,7 @@ using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Core.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -475,6 +476,19 @@ public sealed class FaceStudioPipeline : IDisposable
         if (_components.LatentDecoder.LatentChannels != caps.LatentChannels)
         {
             throw new ModelContractException(Inv($"The denoiser works on {caps.LatentChannels} latent channels but the VAE decoder on {_components.LatentDecoder.LatentChannels}."));
+        }
+
+        // The text tokens feed the denoiser's context on every path, so their width and count are checked now,
+        // before the text encoder runs (the identity path adds its own token checks below).
+        ITextEncoder textEncoder = _components.TextEncoder;
+        if (textEncoder.HiddenSize != caps.ContextDim)
+        {
+            throw new ModelContractException(Inv($"The denoiser's context is {caps.ContextDim} wide but the text encoder's tokens are {textEncoder.HiddenSize} wide."));
+        }
+
+        if (caps.MaxContextTokens is int maxContext && maxContext < textEncoder.MaxTokens)
+        {
+            throw new ModelContractException(Inv($"The denoiser accepts at most {maxContext} context tokens but the text encoder makes up to {textEncoder.MaxTokens}."));
         }
 
         // Identities: inputs, components, regions.

@@ -1,3 +1,4 @@
+using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
@@ -93,6 +94,28 @@ public class FaceStudioPipelineTests
         var ex = await Assert.ThrowsAsync<FaceStudioValidationException>(() => pipeline.GenerateAsync(request));
         Assert.Contains("projector", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, text.Calls);
+    }
+
+    public static TheoryData<string, DenoiserCapabilities> MismatchedTextDenoisers() => new()
+    {
+        // The text encoder makes 8 tokens of width 16.
+        { "32 wide", new DenoiserCapabilities { LatentChannels = 4, ContextDim = 32 } },
+        { "at most 4 context tokens", new DenoiserCapabilities { LatentChannels = 4, ContextDim = PipelineFakes.Dim, MaxContextTokens = 4 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(MismatchedTextDenoisers))]
+    public async Task Text_only_request_with_a_denoiser_that_cannot_take_the_text_tokens_fails_before_any_model_runs(string expected, DenoiserCapabilities capabilities)
+    {
+        var text = new FakeTextEncoder();
+        var denoiser = new FakeDenoiser { Capabilities = capabilities };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser, text).Build();
+
+        var ex = await Assert.ThrowsAsync<ModelContractException>(() => pipeline.GenerateAsync(Request()));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, denoiser.Sessions);
     }
 
     [Fact]
