@@ -8,6 +8,7 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Latents;
 using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
@@ -476,6 +477,16 @@ public sealed class FaceStudioPipeline : IDisposable
         if (_components.LatentDecoder.LatentChannels != caps.LatentChannels)
         {
             throw new ModelContractException(Inv($"The denoiser works on {caps.LatentChannels} latent channels but the VAE decoder on {_components.LatentDecoder.LatentChannels}."));
+        }
+
+        if (request.Style is { UseAsInitImage: true })
+        {
+            // img2img: the encoded init image is noised into the denoiser's latents, so the encoder must match them.
+            ILatentEncoder encoder = _components.LatentEncoder!;
+            if (encoder.LatentChannels != caps.LatentChannels || encoder.DownscaleFactor != factor)
+            {
+                throw new ModelContractException(Inv($"The VAE encoder makes {encoder.LatentChannels} latent channels at factor {encoder.DownscaleFactor} but the denoiser works on {caps.LatentChannels} channels and the VAE decoder at factor {factor}."));
+            }
         }
 
         // The text tokens feed the denoiser's context on every path, so their width and count are checked now,

@@ -2,6 +2,7 @@ using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
@@ -116,6 +117,23 @@ public class FaceStudioPipelineTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, text.Calls);
         Assert.Equal(0, denoiser.Sessions);
+    }
+
+    [Theory]
+    [InlineData(8, 8, "8 latent channels")]
+    [InlineData(4, 16, "factor 16")]
+    public async Task Img2img_with_a_VAE_encoder_that_does_not_match_the_denoiser_and_decoder_fails_before_any_model_runs(int channels, int factor, string expected)
+    {
+        var text = new FakeTextEncoder();
+        var encoder = new FakeEncoder(channels, factor);
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(text: text).UseLatentEncoder(encoder).Build();
+        GenerationRequest request = Request() with { Style = new StyleInput(new RgbImage(64, 64)) { UseAsInitImage = true, Strength = 0.5f } };
+
+        var ex = await Assert.ThrowsAsync<ModelContractException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, encoder.Calls);
     }
 
     [Fact]

@@ -184,3 +184,45 @@ internal sealed class RecordingProgress<T> : IProgress<T>
         }
     }
 }
+
+/// <summary>VAE encoder fake: channel c of latent cell (y, x) is the mean of the 8×8 block of colour channel c mod 3; counts calls.</summary>
+internal sealed class FakeEncoder(int latentChannels = 4, int downscaleFactor = 8) : ILatentEncoder
+{
+    private int _calls;
+
+    public int Calls => _calls;
+
+    public int LatentChannels => latentChannels;
+
+    public int DownscaleFactor => downscaleFactor;
+
+    public float ScalingFactor => 0.18215f;
+
+    public Task<FloatTensor> EncodeAsync(FloatTensor images, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        int f = downscaleFactor, h = images.Dim(2) / f, w = images.Dim(3) / f, width = images.Dim(3), plane = images.Dim(2) * width;
+        var latents = new FloatTensor(1, latentChannels, h, w);
+        for (int c = 0; c < latentChannels; c++)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    float sum = 0;
+                    for (int dy = 0; dy < f; dy++)
+                    {
+                        for (int dx = 0; dx < f; dx++)
+                        {
+                            sum += images.Buffer[((c % 3) * plane) + (((y * f) + dy) * width) + (x * f) + dx];
+                        }
+                    }
+
+                    latents.Buffer[(((c * h) + y) * w) + x] = sum / (f * f);
+                }
+            }
+        }
+
+        return Task.FromResult(latents);
+    }
+}
