@@ -543,6 +543,24 @@ public sealed class FaceStudioPipeline : IDisposable
             }
         }
 
+        if (_composer is not null && ids.Count > 0)
+        {
+            // What the projector can take is known now; the composer would find out only after the encoders ran.
+            IGuidanceProjector projector = _composer.Projector;
+            if (guidance.Flavor == GuidanceFlavor.FaceStudioHybrid && projector.ImageEmbeddingDim == 0)
+            {
+                throw Invalid("Flavor", "The FaceStudio hybrid flavour needs a projector that takes image_embeds (E > 0) but this projector takes face_embeds only; use the IpAdapterFaceId flavour.");
+            }
+
+            for (int i = 0; i < ids.Count; i++)
+            {
+                if (ids[i].Embedding is { } embedding && embedding.Dimension != projector.FaceEmbeddingDim)
+                {
+                    throw Invalid(Inv($"Identities[{i}].Embedding"), Inv($"Identities[{i}].Embedding must hold {projector.FaceEmbeddingDim} values (the projector's face embedding width) but holds {embedding.Dimension}."));
+                }
+            }
+        }
+
         bool usesStyle = request.Style is not null && guidance.Flavor == GuidanceFlavor.FaceStudioHybrid && ids.Count > 0;
         if (usesStyle && _components.StyleEncoder is null)
         {

@@ -85,6 +85,28 @@ public class FaceStudioPipelineTests
         Assert.Equal(0, denoiser.Calls);
     }
 
+    public static TheoryData<string, GenerationRequest> RequestsTheProjectorCannotTake() => new()
+    {
+        // The fake projector takes 512-d face embeddings only (E = 0).
+        { "512", Request() with { Flavor = GuidanceFlavor.IpAdapterFaceId, Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1).AsSpan(0, 256)))] } },
+        { "Flavor", Request() with { Flavor = GuidanceFlavor.FaceStudioHybrid, Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1)))] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(RequestsTheProjectorCannotTake))]
+    public async Task Identities_the_projector_cannot_take_are_rejected_before_any_model_runs(string expected, GenerationRequest request)
+    {
+        var text = new FakeTextEncoder();
+        var denoiser = new FakeDenoiser();
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser, text, withProjector: true).Build();
+
+        var ex = await Assert.ThrowsAsync<FaceStudioValidationException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains(expected, ex.ParameterName + " " + ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, denoiser.Sessions);
+    }
+
     [Fact]
     public async Task Identities_without_a_projector_are_rejected_before_any_model_runs()
     {
