@@ -246,11 +246,13 @@ public sealed class FaceStudioPipeline : IDisposable
         {
             conditioningTime = Lap(stage, GenerationStage.Conditioning);
 
-            // 4. Denoise each image; the loop is synchronous native work, so it runs off the caller's thread.
+            // 4. Denoise each image. The loop is seconds to minutes of synchronous native work, so it runs on a dedicated
+            // thread: holding a thread-pool thread that long starves small machines, where the stream's consumer, the
+            // progress callbacks and other requests would then wait for the pool to grow.
             for (int b = 0; b < request.BatchCount; b++)
             {
                 int imageIndex = b;
-                latents[b] = await Task.Run(() => Denoise(p, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct).ConfigureAwait(false);
+                latents[b] = await Task.Factory.StartNew(() => Denoise(p, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             denoiseTime = Lap(stage, GenerationStage.Denoising);

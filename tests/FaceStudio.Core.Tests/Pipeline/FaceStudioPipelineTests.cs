@@ -321,6 +321,35 @@ public class FaceStudioPipelineTests
     }
 
     [Fact]
+    public async Task The_denoise_loop_runs_on_a_dedicated_thread_not_a_thread_pool_thread()
+    {
+        // Minutes of blocking native work on a pool thread starve small machines: with 2 cores the stream's consumer
+        // got its first step event only after the last step had run.
+        var onPool = new List<bool>();
+        var denoiser = new FakeDenoiser
+        {
+            BeforeCall = (_, _) =>
+            {
+                lock (onPool)
+                {
+                    onPool.Add(Thread.CurrentThread.IsThreadPoolThread);
+                }
+
+                return false;
+            },
+        };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+
+        await pipeline.GenerateAsync(Request() with { BatchCount = 2 });
+        await foreach (GenerationEvent e in pipeline.GenerateStreamingAsync(Request()))
+        {
+        }
+
+        Assert.Equal(18, onPool.Count);
+        Assert.All(onPool, Assert.False);
+    }
+
+    [Fact]
     public async Task NaN_from_the_denoiser_is_a_typed_error()
     {
         using FaceStudioPipeline pipeline = PipelineFakes.Builder(new FakeDenoiser { ReturnNaN = true }).Build();
