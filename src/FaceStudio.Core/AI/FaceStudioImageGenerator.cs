@@ -165,9 +165,16 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
     private static T? Get<T>(AdditionalPropertiesDictionary extra, string key)
         where T : class
     {
-        if (!extra.TryGetValue(key, out object? value) || value is null)
+        if (!HasValue(extra, key))
         {
             return null;
+        }
+
+        object value = extra[key]!;
+        if (typeof(T) == typeof(string) && value is JsonElement { ValueKind: JsonValueKind.String } json)
+        {
+            // Like numbers, strings may arrive as JsonElements (from JSON-configured options).
+            value = json.GetString()!;
         }
 
         return value as T ?? throw new FaceStudioValidationException(key, $"Additional property '{key}' must be a {typeof(T).Name} but is a {value.GetType().Name}.");

@@ -83,6 +83,32 @@ public class FaceStudioImageGeneratorTests
     }
 
     [Fact]
+    public async Task String_settings_may_arrive_as_json_elements_like_numbers_do()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        using var generator = new FaceStudioImageGenerator(pipeline, new RawCodec());
+        using var json = System.Text.Json.JsonDocument.Parse("""{ "scheduler": "ddim", "negative": "blurry", "steps": 3 }""");
+        var options = new ImageGenerationOptions
+        {
+            AdditionalProperties = new()
+            {
+                [FaceStudioImageGenerator.Keys.Scheduler] = json.RootElement.GetProperty("scheduler"),
+                [FaceStudioImageGenerator.Keys.NegativePrompt] = json.RootElement.GetProperty("negative"),
+                [FaceStudioImageGenerator.Keys.Steps] = json.RootElement.GetProperty("steps"),
+                [FaceStudioImageGenerator.Keys.Seed] = 3,
+            },
+        };
+
+        ImageGenerationResponse response = await generator.GenerateAsync(new ImageGenerationRequest("x"), options);
+
+        GenerationResult result = Assert.IsType<GenerationResult>(response.RawRepresentation);
+        Assert.Equal("ddim", result.Metadata.Scheduler);
+        Assert.Equal(3, result.Metadata.Steps);
+        GenerationResult direct = await pipeline.GenerateAsync(new GenerationRequest { Prompt = "x", NegativePrompt = "blurry", Scheduler = "ddim", Steps = 3, Seed = 3 });
+        Assert.Equal(RawCodec.Encode(direct.Images[0].Image), ((DataContent)response.Contents[0]).Data.ToArray());
+    }
+
+    [Fact]
     public void Exposes_metadata_and_the_pipeline_as_services()
     {
         using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
