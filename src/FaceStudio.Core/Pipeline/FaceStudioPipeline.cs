@@ -569,6 +569,11 @@ public sealed class FaceStudioPipeline : IDisposable
             throw Invalid(nameof(request.Style), "A style image for hybrid guidance needs a CLIP image encoder, but the pipeline has none.");
         }
 
+        if (usesStyle && _composer!.Projector.ImageEmbeddingDim is int imageDim and > 0 && _components.StyleEncoder!.EmbeddingSize != imageDim)
+        {
+            throw new ModelContractException(Inv($"The style encoder makes {_components.StyleEncoder.EmbeddingSize}-wide image embeddings but the guidance projector takes {imageDim}-wide image_embeds."));
+        }
+
         // Explicit regions are built now (no model needed), so counts, sizes and token contracts fail here.
         RegionMaskSet? explicitRegions = null;
         if (_composer is not null && ids.Count > 0)

@@ -108,6 +108,30 @@ public class FaceStudioPipelineTests
     }
 
     [Fact]
+    public async Task Style_encoder_wider_than_the_projector_image_input_fails_before_any_model_runs()
+    {
+        // Hybrid projector taking 8-wide image embeddings; the style encoder makes 16-wide ones.
+        const int k = 2, e = 8, f = 512;
+        var text = new FakeTextEncoder();
+        var style = new FakeImageEncoder(16);
+        var projector = new LinearGuidanceProjector(new float[k * PipelineFakes.Dim * (e + f)], null, f, e, k, PipelineFakes.Dim);
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(text: text).UseGuidanceProjector(projector).UseStyleEncoder(style).Build();
+        GenerationRequest request = Request() with
+        {
+            Flavor = GuidanceFlavor.FaceStudioHybrid,
+            Style = new StyleInput(new RgbImage(64, 64)),
+            Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1)))],
+        };
+
+        var ex = await Assert.ThrowsAsync<ModelContractException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains("16", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("8", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, style.Calls);
+    }
+
+    [Fact]
     public async Task Identities_without_a_projector_are_rejected_before_any_model_runs()
     {
         var text = new FakeTextEncoder();

@@ -1,5 +1,7 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Tensors;
@@ -224,5 +226,23 @@ internal sealed class FakeEncoder(int latentChannels = 4, int downscaleFactor = 
         }
 
         return Task.FromResult(latents);
+    }
+}
+
+/// <summary>Style encoder fake: a constant embedding of the given size; counts calls.</summary>
+internal sealed class FakeImageEncoder(int embeddingSize) : IImageEncoder
+{
+    private int _calls;
+
+    public int Calls => _calls;
+
+    public int EmbeddingSize => embeddingSize;
+
+    public Task<ImageEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        var embeds = new FloatTensor(images.Count, embeddingSize);
+        Array.Fill(embeds.Buffer, 0.1f);
+        return Task.FromResult(new ImageEncoding(embeds, null));
     }
 }
