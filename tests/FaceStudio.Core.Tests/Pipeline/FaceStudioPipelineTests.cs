@@ -37,6 +37,16 @@ public class FaceStudioPipelineTests
         Assert.Equal(nameof(FaceStudioPipelineOptions.MaxConcurrentRequests), ex.ParameterName);
     }
 
+    [Theory]
+    [InlineData(1.5f)]
+    [InlineData(float.NaN)]
+    public void Automatic_region_min_score_outside_0_1_is_rejected_at_build(float minScore)
+    {
+        // Otherwise it surfaced only in a multi-identity request, after the text encoder and face detector had run.
+        var ex = Assert.Throws<FaceStudioValidationException>(() => PipelineFakes.Builder().UseOptions(new FaceStudioPipelineOptions { AutomaticRegions = new AutomaticRegionOptions { MinScore = minScore } }).Build());
+        Assert.Equal(nameof(AutomaticRegionOptions.MinScore), ex.ParameterName);
+    }
+
     public static TheoryData<string, GenerationRequest> InvalidRequests() => new()
     {
         { "Scheduler", Request() with { Scheduler = "warp-drive" } },
