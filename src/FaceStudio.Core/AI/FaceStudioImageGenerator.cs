@@ -99,7 +99,7 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
                 Scheduler = Get<string>(extra, Keys.Scheduler) ?? generation.Scheduler,
                 GuidanceScale = GetNumber(extra, Keys.GuidanceScale, generation.GuidanceScale, Convert.ToSingle),
                 Alpha = GetNumber(extra, Keys.Alpha, generation.Alpha, Convert.ToSingle),
-                Seed = extra.ContainsKey(Keys.Seed) ? GetNumber(extra, Keys.Seed, 0L, Convert.ToInt64) : null,
+                Seed = HasValue(extra, Keys.Seed) ? GetNumber(extra, Keys.Seed, 0L, Convert.ToInt64) : null,
                 Identities = Get<IReadOnlyList<IdentityInput>>(extra, Keys.Identities) ?? generation.Identities,
             };
         }
@@ -108,7 +108,7 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
         if (original is not null)
         {
             RgbImage style = _codec.Decode(original.Data, original.Name ?? "original image", cancellationToken: cancellationToken);
-            bool init = extra?.ContainsKey(Keys.Strength) == true;
+            bool init = extra is not null && HasValue(extra, Keys.Strength);
             generation = generation with
             {
                 Style = new StyleInput(style)
@@ -165,21 +165,33 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
     private static T? Get<T>(AdditionalPropertiesDictionary extra, string key)
         where T : class
     {
-        if (!extra.TryGetValue(key, out object? value) || value is null)
+        if (!HasValue(extra, key))
         {
             return null;
+        }
+
+        object value = extra[key]!;
+        if (typeof(T) == typeof(string) && value is JsonElement { ValueKind: JsonValueKind.String } json)
+        {
+            // Like numbers, strings may arrive as JsonElements (from JSON-configured options).
+            value = json.GetString()!;
         }
 
         return value as T ?? throw new FaceStudioValidationException(key, $"Additional property '{key}' must be a {typeof(T).Name} but is a {value.GetType().Name}.");
     }
 
+    /// <summary>True when <paramref name="key"/> is present with a value; a null (or JSON null) counts as unset.</summary>
+    private static bool HasValue(AdditionalPropertiesDictionary extra, string key) =>
+        extra.TryGetValue(key, out object? value) && value is not null && value is not JsonElement { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined };
+
     private static T GetNumber<T>(AdditionalPropertiesDictionary extra, string key, T fallback, Func<object, IFormatProvider, T> convert)
     {
-        if (!extra.TryGetValue(key, out object? value) || value is null)
+        if (!HasValue(extra, key))
         {
             return fallback;
         }
 
+        object value = extra[key]!;
         try
         {
             // Values may arrive as numbers, strings or JsonElements (from JSON-configured options).

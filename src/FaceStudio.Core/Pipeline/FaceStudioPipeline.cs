@@ -8,10 +8,12 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Latents;
 using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Core.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -244,11 +246,13 @@ public sealed class FaceStudioPipeline : IDisposable
         {
             conditioningTime = Lap(stage, GenerationStage.Conditioning);
 
-            // 4. Denoise each image; the loop is synchronous native work, so it runs off the caller's thread.
+            // 4. Denoise each image. The loop is seconds to minutes of synchronous native work, so it runs on a dedicated
+            // thread: holding a thread-pool thread that long starves small machines, where the stream's consumer, the
+            // progress callbacks and other requests would then wait for the pool to grow.
             for (int b = 0; b < request.BatchCount; b++)
             {
                 int imageIndex = b;
-                latents[b] = await Task.Run(() => Denoise(p, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct).ConfigureAwait(false);
+                latents[b] = await Task.Factory.StartNew(() => Denoise(p, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             denoiseTime = Lap(stage, GenerationStage.Denoising);
@@ -378,7 +382,10 @@ public sealed class FaceStudioPipeline : IDisposable
         return RegionMaskBuilder.Build(regions, n, request.Width, request.Height, _options.RegionMasks);
     }
 
-    /// <summary>Plain classifier-free guidance: rows [unconditional, conditional], one run of 2 unless the batch is fixed at 1.</summary>
+    /// <summary>
+    /// Plain classifier-free guidance: rows [unconditional, conditional], in one run of 2 (dynamic batch) or in runs of
+    /// the denoiser's fixed batch size, the last run padded with copies of row 0 whose outputs are ignored.
+    /// </summary>
     private GuidancePlan TextOnlyPlan(FloatTensor prompt, FloatTensor uncond, GuidanceOptions options, int latentHeight, int latentWidth)
     {
         int t = prompt.Dim(0), d = prompt.Dim(1);
@@ -389,20 +396,25 @@ public sealed class FaceStudioPipeline : IDisposable
         }
 
         GuidanceRow[] rows = [new(GuidanceRowRole.Unconditional), new(GuidanceRowRole.Conditional)];
-        DenoiserConditioning[] runs;
-        int rowsPerRun;
-        if (caps.FixedBatchSize == 1)
+        FloatTensor[] rowTokens = [uncond, prompt];
+        int rowsPerRun = caps.FixedBatchSize ?? rows.Length;
+        if (rowsPerRun <= 0)
         {
-            rowsPerRun = 1;
-            runs = [new DenoiserConditioning(new FloatTensor(uncond.Buffer, 1, t, d)), new DenoiserConditioning(new FloatTensor(prompt.Buffer, 1, t, d))];
+            throw new ModelContractException(Inv($"The denoiser's fixed batch size must be positive but is {rowsPerRun}."));
         }
-        else
+
+        int runCount = (rows.Length + rowsPerRun - 1) / rowsPerRun;
+        var runs = new DenoiserConditioning[runCount];
+        for (int run = 0; run < runCount; run++)
         {
-            rowsPerRun = 2;
-            var both = new float[2 * t * d];
-            uncond.Span.CopyTo(both);
-            prompt.Span.CopyTo(both.AsSpan(t * d));
-            runs = [new DenoiserConditioning(new FloatTensor(both, 2, t, d))];
+            var hidden = new FloatTensor(rowsPerRun, t, d);
+            for (int b = 0; b < rowsPerRun; b++)
+            {
+                int r = (run * rowsPerRun) + b;
+                rowTokens[r < rows.Length ? r : 0].Span.CopyTo(hidden.Buffer.AsSpan(b * t * d, t * d));
+            }
+
+            runs[run] = new DenoiserConditioning(hidden);
         }
 
         return new GuidancePlan(RegionMode.Composed, rows, runs, rowsPerRun, latentHeight, latentWidth, options, blend: null);
@@ -469,6 +481,29 @@ public sealed class FaceStudioPipeline : IDisposable
             throw new ModelContractException(Inv($"The denoiser works on {caps.LatentChannels} latent channels but the VAE decoder on {_components.LatentDecoder.LatentChannels}."));
         }
 
+        if (request.Style is { UseAsInitImage: true })
+        {
+            // img2img: the encoded init image is noised into the denoiser's latents, so the encoder must match them.
+            ILatentEncoder encoder = _components.LatentEncoder!;
+            if (encoder.LatentChannels != caps.LatentChannels || encoder.DownscaleFactor != factor)
+            {
+                throw new ModelContractException(Inv($"The VAE encoder makes {encoder.LatentChannels} latent channels at factor {encoder.DownscaleFactor} but the denoiser works on {caps.LatentChannels} channels and the VAE decoder at factor {factor}."));
+            }
+        }
+
+        // The text tokens feed the denoiser's context on every path, so their width and count are checked now,
+        // before the text encoder runs (the identity path adds its own token checks below).
+        ITextEncoder textEncoder = _components.TextEncoder;
+        if (textEncoder.HiddenSize != caps.ContextDim)
+        {
+            throw new ModelContractException(Inv($"The denoiser's context is {caps.ContextDim} wide but the text encoder's tokens are {textEncoder.HiddenSize} wide."));
+        }
+
+        if (caps.MaxContextTokens is int maxContext && maxContext < textEncoder.MaxTokens)
+        {
+            throw new ModelContractException(Inv($"The denoiser accepts at most {maxContext} context tokens but the text encoder makes up to {textEncoder.MaxTokens}."));
+        }
+
         // Identities: inputs, components, regions.
         IReadOnlyList<IdentityInput> ids = request.Identities ?? throw Invalid(nameof(request.Identities), "Identities must not be null (use an empty list).");
         for (int i = 0; i < ids.Count; i++)
@@ -510,10 +545,33 @@ public sealed class FaceStudioPipeline : IDisposable
             }
         }
 
+        if (_composer is not null && ids.Count > 0)
+        {
+            // What the projector can take is known now; the composer would find out only after the encoders ran.
+            IGuidanceProjector projector = _composer.Projector;
+            if (guidance.Flavor == GuidanceFlavor.FaceStudioHybrid && projector.ImageEmbeddingDim == 0)
+            {
+                throw Invalid("Flavor", "The FaceStudio hybrid flavour needs a projector that takes image_embeds (E > 0) but this projector takes face_embeds only; use the IpAdapterFaceId flavour.");
+            }
+
+            for (int i = 0; i < ids.Count; i++)
+            {
+                if (ids[i].Embedding is { } embedding && embedding.Dimension != projector.FaceEmbeddingDim)
+                {
+                    throw Invalid(Inv($"Identities[{i}].Embedding"), Inv($"Identities[{i}].Embedding must hold {projector.FaceEmbeddingDim} values (the projector's face embedding width) but holds {embedding.Dimension}."));
+                }
+            }
+        }
+
         bool usesStyle = request.Style is not null && guidance.Flavor == GuidanceFlavor.FaceStudioHybrid && ids.Count > 0;
         if (usesStyle && _components.StyleEncoder is null)
         {
             throw Invalid(nameof(request.Style), "A style image for hybrid guidance needs a CLIP image encoder, but the pipeline has none.");
+        }
+
+        if (usesStyle && _composer!.Projector.ImageEmbeddingDim is int imageDim and > 0 && _components.StyleEncoder!.EmbeddingSize != imageDim)
+        {
+            throw new ModelContractException(Inv($"The style encoder makes {_components.StyleEncoder.EmbeddingSize}-wide image embeddings but the guidance projector takes {imageDim}-wide image_embeds."));
         }
 
         // Explicit regions are built now (no model needed), so counts, sizes and token contracts fail here.

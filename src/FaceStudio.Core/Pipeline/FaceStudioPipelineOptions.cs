@@ -32,5 +32,6 @@ public sealed record FaceStudioPipelineOptions
         ArgumentNullException.ThrowIfNull(AutomaticRegions);
         RegionMasks.Validate();
         AutomaticRegions.Rule.Validate();
+        GuidanceOptions.CheckRange(nameof(AutomaticRegionOptions.MinScore), AutomaticRegions.MinScore, 0f, 1f);
     }
 }

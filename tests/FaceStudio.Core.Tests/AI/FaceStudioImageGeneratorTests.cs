@@ -57,6 +57,58 @@ public class FaceStudioImageGeneratorTests
     }
 
     [Fact]
+    public async Task Null_seed_and_strength_mean_unset_random_seed_and_no_init_image()
+    {
+        // JSON-configured options carry explicit nulls; they must act like absent keys, not seed 0 or img2img.
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        using var generator = new FaceStudioImageGenerator(pipeline, new RawCodec());
+        var options = new ImageGenerationOptions
+        {
+            AdditionalProperties = new()
+            {
+                [FaceStudioImageGenerator.Keys.Steps] = 2,
+                [FaceStudioImageGenerator.Keys.Seed] = null,
+                [FaceStudioImageGenerator.Keys.Strength] = null,
+            },
+        };
+        var request = new ImageGenerationRequest("x", [new DataContent(RawCodec.Encode(new RgbImage(64, 64)), "image/x-raw")]);
+
+        // The fake pipeline has no VAE encoder, so an init image would be rejected.
+        ImageGenerationResponse a = await generator.GenerateAsync(request, options);
+        ImageGenerationResponse b = await generator.GenerateAsync(request, options);
+
+        long seedA = Assert.IsType<GenerationResult>(a.RawRepresentation).Metadata.Seed;
+        long seedB = Assert.IsType<GenerationResult>(b.RawRepresentation).Metadata.Seed;
+        Assert.NotEqual(seedA, seedB);
+    }
+
+    [Fact]
+    public async Task String_settings_may_arrive_as_json_elements_like_numbers_do()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        using var generator = new FaceStudioImageGenerator(pipeline, new RawCodec());
+        using var json = System.Text.Json.JsonDocument.Parse("""{ "scheduler": "ddim", "negative": "blurry", "steps": 3 }""");
+        var options = new ImageGenerationOptions
+        {
+            AdditionalProperties = new()
+            {
+                [FaceStudioImageGenerator.Keys.Scheduler] = json.RootElement.GetProperty("scheduler"),
+                [FaceStudioImageGenerator.Keys.NegativePrompt] = json.RootElement.GetProperty("negative"),
+                [FaceStudioImageGenerator.Keys.Steps] = json.RootElement.GetProperty("steps"),
+                [FaceStudioImageGenerator.Keys.Seed] = 3,
+            },
+        };
+
+        ImageGenerationResponse response = await generator.GenerateAsync(new ImageGenerationRequest("x"), options);
+
+        GenerationResult result = Assert.IsType<GenerationResult>(response.RawRepresentation);
+        Assert.Equal("ddim", result.Metadata.Scheduler);
+        Assert.Equal(3, result.Metadata.Steps);
+        GenerationResult direct = await pipeline.GenerateAsync(new GenerationRequest { Prompt = "x", NegativePrompt = "blurry", Scheduler = "ddim", Steps = 3, Seed = 3 });
+        Assert.Equal(RawCodec.Encode(direct.Images[0].Image), ((DataContent)response.Contents[0]).Data.ToArray());
+    }
+
+    [Fact]
     public void Exposes_metadata_and_the_pipeline_as_services()
     {
         using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();

@@ -1,6 +1,8 @@
+using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
@@ -33,6 +35,16 @@ public class FaceStudioPipelineTests
     {
         var ex = Assert.Throws<FaceStudioValidationException>(() => PipelineFakes.Builder().UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = 0 }).Build());
         Assert.Equal(nameof(FaceStudioPipelineOptions.MaxConcurrentRequests), ex.ParameterName);
+    }
+
+    [Theory]
+    [InlineData(1.5f)]
+    [InlineData(float.NaN)]
+    public void Automatic_region_min_score_outside_0_1_is_rejected_at_build(float minScore)
+    {
+        // Otherwise it surfaced only in a multi-identity request, after the text encoder and face detector had run.
+        var ex = Assert.Throws<FaceStudioValidationException>(() => PipelineFakes.Builder().UseOptions(new FaceStudioPipelineOptions { AutomaticRegions = new AutomaticRegionOptions { MinScore = minScore } }).Build());
+        Assert.Equal(nameof(AutomaticRegionOptions.MinScore), ex.ParameterName);
     }
 
     public static TheoryData<string, GenerationRequest> InvalidRequests() => new()
@@ -83,6 +95,52 @@ public class FaceStudioPipelineTests
         Assert.Equal(0, denoiser.Calls);
     }
 
+    public static TheoryData<string, GenerationRequest> RequestsTheProjectorCannotTake() => new()
+    {
+        // The fake projector takes 512-d face embeddings only (E = 0).
+        { "512", Request() with { Flavor = GuidanceFlavor.IpAdapterFaceId, Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1).AsSpan(0, 256)))] } },
+        { "Flavor", Request() with { Flavor = GuidanceFlavor.FaceStudioHybrid, Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1)))] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(RequestsTheProjectorCannotTake))]
+    public async Task Identities_the_projector_cannot_take_are_rejected_before_any_model_runs(string expected, GenerationRequest request)
+    {
+        var text = new FakeTextEncoder();
+        var denoiser = new FakeDenoiser();
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser, text, withProjector: true).Build();
+
+        var ex = await Assert.ThrowsAsync<FaceStudioValidationException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains(expected, ex.ParameterName + " " + ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, denoiser.Sessions);
+    }
+
+    [Fact]
+    public async Task Style_encoder_wider_than_the_projector_image_input_fails_before_any_model_runs()
+    {
+        // Hybrid projector taking 8-wide image embeddings; the style encoder makes 16-wide ones.
+        const int k = 2, e = 8, f = 512;
+        var text = new FakeTextEncoder();
+        var style = new FakeImageEncoder(16);
+        var projector = new LinearGuidanceProjector(new float[k * PipelineFakes.Dim * (e + f)], null, f, e, k, PipelineFakes.Dim);
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(text: text).UseGuidanceProjector(projector).UseStyleEncoder(style).Build();
+        GenerationRequest request = Request() with
+        {
+            Flavor = GuidanceFlavor.FaceStudioHybrid,
+            Style = new StyleInput(new RgbImage(64, 64)),
+            Identities = [IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1)))],
+        };
+
+        var ex = await Assert.ThrowsAsync<ModelContractException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains("16", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("8", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, style.Calls);
+    }
+
     [Fact]
     public async Task Identities_without_a_projector_are_rejected_before_any_model_runs()
     {
@@ -93,6 +151,45 @@ public class FaceStudioPipelineTests
         var ex = await Assert.ThrowsAsync<FaceStudioValidationException>(() => pipeline.GenerateAsync(request));
         Assert.Contains("projector", ex.Message, StringComparison.Ordinal);
         Assert.Equal(0, text.Calls);
+    }
+
+    public static TheoryData<string, DenoiserCapabilities> MismatchedTextDenoisers() => new()
+    {
+        // The text encoder makes 8 tokens of width 16.
+        { "32 wide", new DenoiserCapabilities { LatentChannels = 4, ContextDim = 32 } },
+        { "at most 4 context tokens", new DenoiserCapabilities { LatentChannels = 4, ContextDim = PipelineFakes.Dim, MaxContextTokens = 4 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(MismatchedTextDenoisers))]
+    public async Task Text_only_request_with_a_denoiser_that_cannot_take_the_text_tokens_fails_before_any_model_runs(string expected, DenoiserCapabilities capabilities)
+    {
+        var text = new FakeTextEncoder();
+        var denoiser = new FakeDenoiser { Capabilities = capabilities };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser, text).Build();
+
+        var ex = await Assert.ThrowsAsync<ModelContractException>(() => pipeline.GenerateAsync(Request()));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, denoiser.Sessions);
+    }
+
+    [Theory]
+    [InlineData(8, 8, "8 latent channels")]
+    [InlineData(4, 16, "factor 16")]
+    public async Task Img2img_with_a_VAE_encoder_that_does_not_match_the_denoiser_and_decoder_fails_before_any_model_runs(int channels, int factor, string expected)
+    {
+        var text = new FakeTextEncoder();
+        var encoder = new FakeEncoder(channels, factor);
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(text: text).UseLatentEncoder(encoder).Build();
+        GenerationRequest request = Request() with { Style = new StyleInput(new RgbImage(64, 64)) { UseAsInitImage = true, Strength = 0.5f } };
+
+        var ex = await Assert.ThrowsAsync<ModelContractException>(() => pipeline.GenerateAsync(request));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, text.Calls);
+        Assert.Equal(0, encoder.Calls);
     }
 
     [Fact]
@@ -173,6 +270,23 @@ public class FaceStudioPipelineTests
     }
 
     [Fact]
+    public async Task Fixed_batch_above_two_pads_the_text_only_run_with_copies_of_the_unconditional_row()
+    {
+        // A denoiser exported with a fixed batch of 3 (e.g. for the composed path's U, T, I rows) must get batches of 3
+        // for text-only requests too; the padding rows are ignored, so the image equals the dynamic-batch one.
+        var denoiser = new FakeDenoiser { Capabilities = new() { LatentChannels = 4, ContextDim = PipelineFakes.Dim, FixedBatchSize = 3 } };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+        using FaceStudioPipeline batched = PipelineFakes.Builder().Build();
+
+        GenerationResult a = await pipeline.GenerateAsync(Request());
+        GenerationResult b = await batched.GenerateAsync(Request());
+
+        Assert.Equal([3], denoiser.BatchSizes);
+        Assert.Equal(6, denoiser.Calls);
+        Assert.Equal(b.Images[0].Image.Pixels, a.Images[0].Image.Pixels);
+    }
+
+    [Fact]
     public async Task Cancellation_inside_a_step_stops_the_run_and_returns_nothing()
     {
         using var cts = new CancellationTokenSource();
@@ -238,6 +352,35 @@ public class FaceStudioPipelineTests
         Assert.IsType<CompletedEvent>(events[^1]);
         GenerationResult direct = await pipeline.GenerateAsync(Request());
         Assert.Equal(direct.Images[0].Image.Pixels, ((CompletedEvent)events[^1]).Result.Images[0].Image.Pixels);
+    }
+
+    [Fact]
+    public async Task The_denoise_loop_runs_on_a_dedicated_thread_not_a_thread_pool_thread()
+    {
+        // Minutes of blocking native work on a pool thread starve small machines: with 2 cores the stream's consumer
+        // got its first step event only after the last step had run.
+        var onPool = new List<bool>();
+        var denoiser = new FakeDenoiser
+        {
+            BeforeCall = (_, _) =>
+            {
+                lock (onPool)
+                {
+                    onPool.Add(Thread.CurrentThread.IsThreadPoolThread);
+                }
+
+                return false;
+            },
+        };
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder(denoiser).Build();
+
+        await pipeline.GenerateAsync(Request() with { BatchCount = 2 });
+        await foreach (GenerationEvent e in pipeline.GenerateStreamingAsync(Request()))
+        {
+        }
+
+        Assert.Equal(18, onPool.Count);
+        Assert.All(onPool, Assert.False);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Tensors;
@@ -182,5 +184,65 @@ internal sealed class RecordingProgress<T> : IProgress<T>
         {
             Items.Add(value);
         }
+    }
+}
+
+/// <summary>VAE encoder fake: channel c of latent cell (y, x) is the mean of the 8×8 block of colour channel c mod 3; counts calls.</summary>
+internal sealed class FakeEncoder(int latentChannels = 4, int downscaleFactor = 8) : ILatentEncoder
+{
+    private int _calls;
+
+    public int Calls => _calls;
+
+    public int LatentChannels => latentChannels;
+
+    public int DownscaleFactor => downscaleFactor;
+
+    public float ScalingFactor => 0.18215f;
+
+    public Task<FloatTensor> EncodeAsync(FloatTensor images, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        int f = downscaleFactor, h = images.Dim(2) / f, w = images.Dim(3) / f, width = images.Dim(3), plane = images.Dim(2) * width;
+        var latents = new FloatTensor(1, latentChannels, h, w);
+        for (int c = 0; c < latentChannels; c++)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    float sum = 0;
+                    for (int dy = 0; dy < f; dy++)
+                    {
+                        for (int dx = 0; dx < f; dx++)
+                        {
+                            sum += images.Buffer[((c % 3) * plane) + (((y * f) + dy) * width) + (x * f) + dx];
+                        }
+                    }
+
+                    latents.Buffer[(((c * h) + y) * w) + x] = sum / (f * f);
+                }
+            }
+        }
+
+        return Task.FromResult(latents);
+    }
+}
+
+/// <summary>Style encoder fake: a constant embedding of the given size; counts calls.</summary>
+internal sealed class FakeImageEncoder(int embeddingSize) : IImageEncoder
+{
+    private int _calls;
+
+    public int Calls => _calls;
+
+    public int EmbeddingSize => embeddingSize;
+
+    public Task<ImageEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        var embeds = new FloatTensor(images.Count, embeddingSize);
+        Array.Fill(embeds.Buffer, 0.1f);
+        return Task.FromResult(new ImageEncoding(embeds, null));
     }
 }
