@@ -12,7 +12,11 @@ namespace FaceStudio.Onnx.Denoising;
 /// int64/int32/float32/float16 as [B], [1] or a scalar; float32 or float16 <c>sample</c>,
 /// <c>encoder_hidden_states</c> and <c>out_sample</c>; optional identity inputs (<c>identity_tokens</c>,
 /// <c>identity_masks</c>, <c>identity_scales</c>); a fixed batch axis (the batch is then run in chunks).
-/// The loaded session is shared by every <see cref="IDenoiserSession"/> and may be used concurrently.
+/// The loaded session is shared by every <see cref="IDenoiserSession"/> and may be used concurrently, except
+/// with <see cref="OnnxDenoiserOptions.CudaGraph"/>: the captured graph replays fixed device addresses, so the
+/// denoiser then keeps one set of device buffers for its life, fixed to the first session's shapes, and allows one
+/// open session at a time (<see cref="CreateSession"/> throws <see cref="FaceStudioValidationException"/> for a
+/// second concurrent session or for other shapes).
 /// </summary>
 public sealed class OnnxDenoiser : IDenoiser, IDisposable
 {
@@ -35,6 +39,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         Options.Validate();
         Session = session;
         _shared = new SharedSession(session, ownsSession);
+        Graph = Options.CudaGraph ? new GraphBuffers() : null;
         var contract = new GraphContract(session, "UNet", source);
         Sample = contract.RequireInput("sample", Expected, FloatTypes, 4);
         Timestep = contract.RequireInput("timestep", Expected, TimestepTypes, 0, 1);
@@ -101,6 +106,9 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     internal InferenceSession Session { get; }
 
+    /// <summary>The device buffers every CUDA-graph generation shares; null without CUDA graphs.</summary>
+    internal GraphBuffers? Graph { get; }
+
     internal NodeMetadata Sample { get; }
 
     internal NodeMetadata Timestep { get; }
@@ -140,6 +148,13 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>Open denoiser sessions keep the model alive; it is released when the last one is disposed.</remarks>
-    public void Dispose() => _shared.Dispose();
+    /// <remarks>
+    /// Open denoiser sessions keep the model (and, with CUDA graphs, the shared device buffers) alive; they are
+    /// released when the last one is disposed.
+    /// </remarks>
+    public void Dispose()
+    {
+        Graph?.Dispose();
+        _shared.Dispose();
+    }
 }

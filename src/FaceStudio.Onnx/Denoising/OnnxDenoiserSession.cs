@@ -10,15 +10,17 @@ namespace FaceStudio.Onnx.Denoising;
 /// One generation's bindings. Every tensor is allocated and bound once; a step writes the sample and timestep
 /// into the bound buffers, runs, and reads the bound output, so the CPU path allocates nothing per step.
 /// The batch is one run (classifier-free guidance rows together) unless the graph fixes a smaller batch.
+/// In CUDA-graph mode the bindings are not the session's: they belong to the denoiser's
+/// <see cref="GraphBuffers"/>, are reused by every later session (conditioning rewritten in place) and are freed
+/// with the denoiser.
 /// </summary>
 internal sealed class OnnxDenoiserSession : IDenoiserSession
 {
     private readonly LatentShape _shape;
     private readonly Chunk[] _chunks;
     private readonly RunOptions _runOptions = new();
-    private readonly OrtMemoryInfo? _deviceMemory;
-    private readonly OrtAllocator? _deviceAllocator;
-    private readonly CudaTensorCopier? _copier;
+    private readonly DeviceContext? _device;
+    private readonly GraphBuffers? _graph;
     private readonly SharedSession.Lease _lease;
     private bool _disposed;
 
@@ -38,24 +40,21 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         }
 
         IdentityConditioning? identity = caps.SupportsIdentityRegions ? conditioning.Identity ?? Neutral(owner, shape) : null;
+        if (owner.Options.CudaGraph)
+        {
+            // Enter releases its hold itself when it throws; nothing of this session's is allocated yet.
+            _chunks = [owner.Graph!.Enter(owner, conditioning.EncoderHiddenStates, identity, shape)];
+            _graph = owner.Graph;
+            return;
+        }
+
         try
         {
-            if (owner.Options.SimulateDeviceOnCpu)
-            {
-                _deviceAllocator = OrtAllocator.DefaultInstance;
-                _copier = new CudaTensorCopier(0, cpu: true);
-            }
-            else if (owner.Options.Location == DenoiserBufferLocation.Cuda)
-            {
-                _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, owner.Options.DeviceId, OrtMemType.Default);
-                _deviceAllocator = new OrtAllocator(owner.Session, _deviceMemory);
-                _copier = new CudaTensorCopier(owner.Options.DeviceId);
-            }
-
+            _device = DeviceContext.Create(owner);
             _chunks = new Chunk[chunkCount];
             for (int i = 0; i < chunkCount; i++)
             {
-                _chunks[i] = new Chunk(this, owner, conditioning.EncoderHiddenStates, identity, shape, i * chunkBatch, chunkBatch);
+                _chunks[i] = new Chunk(_device, owner, conditioning.EncoderHiddenStates, identity, shape, i * chunkBatch, chunkBatch);
             }
         }
         catch
@@ -64,6 +63,9 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             throw;
         }
     }
+
+    /// <summary>Tests only: the bound device tensors (inputs in binding order, then the output).</summary>
+    internal IReadOnlyList<OrtValue> DeviceValues => _chunks[0].DeviceValues;
 
     public void Predict(ReadOnlySpan<float> sample, float timestep, Span<float> prediction, CancellationToken cancellationToken)
     {
@@ -114,7 +116,12 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
 
     private void DisposeResources()
     {
-        if (_chunks is not null)
+        if (_graph is not null)
+        {
+            // The bindings stay with the denoiser for the next generation; only the hold ends.
+            _graph.Exit();
+        }
+        else if (_chunks is not null)
         {
             foreach (Chunk? chunk in _chunks)
             {
@@ -122,14 +129,7 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             }
         }
 
-        _copier?.Dispose();
-        if (_deviceMemory is not null)
-        {
-            // Only the CUDA allocator is ours; the default CPU allocator is shared.
-            _deviceAllocator?.Dispose();
-        }
-
-        _deviceMemory?.Dispose();
+        _device?.Dispose();
         _runOptions.Dispose();
     }
 
@@ -191,7 +191,7 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
     }
 
     /// <summary>The bindings for a contiguous run of batch rows.</summary>
-    private sealed class Chunk : IDisposable
+    internal sealed class Chunk : IDisposable
     {
         private readonly InferenceSession _session;
         private readonly OrtIoBinding _binding;
@@ -200,12 +200,17 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         private readonly HostTensor _output;
         private readonly List<HostTensor> _conditioning = [];
         private readonly List<OrtValue> _device = [];
+        private readonly List<Action> _conditioningToDevice = [];
         private readonly Action[] _toDevice = [];
         private readonly Action? _toHost;
+        private readonly int _row;
+        private readonly int _rows;
 
-        public Chunk(OnnxDenoiserSession parent, OnnxDenoiser owner, FloatTensor ehs, IdentityConditioning? identity, LatentShape shape, int row, int rows)
+        public Chunk(DeviceContext? device, OnnxDenoiser owner, FloatTensor ehs, IdentityConditioning? identity, LatentShape shape, int row, int rows)
         {
             _session = owner.Session;
+            _row = row;
+            _rows = rows;
             _binding = owner.Session.CreateIoBinding();
             try
             {
@@ -228,7 +233,7 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
                     inputs.Add(("identity_scales", Slice(owner.IdentityScales!, identity.Scales, row, rows)));
                 }
 
-                if (parent._deviceAllocator is null)
+                if (device is null)
                 {
                     foreach ((string name, HostTensor host) in inputs)
                     {
@@ -241,26 +246,27 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
 
                 // Device path: every bound tensor lives on the GPU at a fixed address (what CUDA graphs need);
                 // conditioning is copied once here, sample and timestep before each step, the output after it.
-                CudaTensorCopier copier = parent._copier!;
+                CudaTensorCopier copier = device.Copier;
                 var toDevice = new List<Action>();
                 for (int i = 0; i < inputs.Count; i++)
                 {
                     (string name, HostTensor host) = inputs[i];
-                    OrtValue device = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, host.ElementType, host.Shape);
-                    _device.Add(device);
-                    _binding.BindInput(name, device);
-                    Action copy = copier.Prepare(host.Value, device, host.ElementType, host.Shape.Length);
+                    OrtValue bound = OrtValue.CreateAllocatedTensorValue(device.Allocator, host.ElementType, host.Shape);
+                    _device.Add(bound);
+                    _binding.BindInput(name, bound);
+                    Action copy = copier.Prepare(host.Value, bound, host.ElementType, host.Shape.Length);
                     if (i < 2)
                     {
                         toDevice.Add(copy);
                     }
                     else
                     {
+                        _conditioningToDevice.Add(copy);
                         copy();
                     }
                 }
 
-                OrtValue deviceOutput = OrtValue.CreateAllocatedTensorValue(parent._deviceAllocator, _output.ElementType, _output.Shape);
+                OrtValue deviceOutput = OrtValue.CreateAllocatedTensorValue(device.Allocator, _output.ElementType, _output.Shape);
                 _device.Add(deviceOutput);
                 _binding.BindOutput("out_sample", deviceOutput);
                 _toDevice = [.. toDevice];
@@ -271,6 +277,28 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
                 // The parent disposes only chunks whose constructor finished; release this one's partial work here.
                 Dispose();
                 throw;
+            }
+        }
+
+        public IReadOnlyList<OrtValue> DeviceValues => _device;
+
+        /// <summary>
+        /// Writes another generation's conditioning (same shapes, checked by the caller) into the same host
+        /// buffers and copies it to the same device buffers, so the bound addresses do not change.
+        /// </summary>
+        public void Rewrite(FloatTensor ehs, IdentityConditioning? identity)
+        {
+            Write(0, ehs);
+            if (identity is not null)
+            {
+                Write(1, identity.Tokens);
+                Write(2, identity.Masks);
+                Write(3, identity.Scales);
+            }
+
+            foreach (Action copy in _conditioningToDevice)
+            {
+                copy();
             }
         }
 
@@ -306,6 +334,12 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             _sample?.Dispose();
             _timestep?.Dispose();
             _output?.Dispose();
+        }
+
+        private void Write(int index, FloatTensor tensor)
+        {
+            int rowLength = tensor.Length / tensor.Dim(0);
+            _conditioning[index].WriteFloats(tensor.Span.Slice(_row * rowLength, _rows * rowLength));
         }
 
         private HostTensor Slice(NodeMetadata declared, FloatTensor tensor, int row, int rows)
