@@ -64,8 +64,21 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         }
     }
 
-    /// <summary>Tests only: the bound device tensors (inputs in binding order, then the output).</summary>
-    internal IReadOnlyList<OrtValue> DeviceValues => _chunks[0].DeviceValues;
+    /// <summary>Tests only: the data addresses of the first chunk's device tensors (inputs in binding order, then the output).</summary>
+    internal unsafe nint[] DeviceAddresses()
+    {
+        IReadOnlyList<OrtValue> values = _chunks[0].DeviceValues;
+        var addresses = new nint[values.Count];
+        for (int i = 0; i < addresses.Length; i++)
+        {
+            fixed (byte* data = values[i].GetTensorMutableRawData())
+            {
+                addresses[i] = (nint)data;
+            }
+        }
+
+        return addresses;
+    }
 
     public void Predict(ReadOnlySpan<float> sample, float timestep, Span<float> prediction, CancellationToken cancellationToken)
     {

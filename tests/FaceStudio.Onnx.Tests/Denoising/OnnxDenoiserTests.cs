@@ -326,3 +326,120 @@ public sealed class OnnxDenoiserDeviceBindingTests
         using IDenoiserSession one = denoiser.CreateSession(new DenoiserConditioning(new FloatTensor(1, 3, 6)), new LatentShape(1, 4, 4, 5));
     }
 }
+
+public sealed class OnnxDenoiserCudaGraphTests
+{
+    // The graph-mode buffer policy on the CPU stand-in: ORT is not asked for a CUDA graph, but the denoiser keeps
+    // its buffers exactly as it does for one.
+    private static readonly OnnxDenoiserOptions GraphOptions = new() { Location = DenoiserBufferLocation.Cuda, CudaGraph = true, SimulateDeviceOnCpu = true };
+    private static readonly UNetSpec Spec = new() { ContextDim = 4, ContextTokens = 2, IdentityTokens = 1 };
+    private static readonly LatentShape Shape = new(2, 4, 3, 3);
+
+    private static OnnxDenoiser Create(UNetWeights w, OnnxDenoiserOptions? options) =>
+        new(new InferenceSession(UNetModel.Build(Spec, w).ToBytes()), options, ownsSession: true);
+
+    private static DenoiserConditioning Conditioning(int seed, int identities = 1, int height = 3, int width = 3) => new(
+        new FloatTensor(Reference.Random(2 * 2 * 4, seed), 2, 2, 4),
+        new IdentityConditioning(
+            new FloatTensor(Reference.Random(2 * identities * 4, seed + 1), 2, identities, 1, 4),
+            new FloatTensor(Reference.Random(2 * identities * height * width, seed + 2), 2, identities, height, width),
+            new FloatTensor(Reference.Random(2 * identities, seed + 3), 2, identities)));
+
+    private static nint[] Addresses(IDenoiserSession session) => ((OnnxDenoiserSession)session).DeviceAddresses();
+
+    private static float[] Step(IDenoiserSession session, float[] x, float t)
+    {
+        var prediction = new float[x.Length];
+        session.Predict(x, t, prediction, CancellationToken.None);
+        return prediction;
+    }
+
+    private static float[] Expected(UNetWeights w, DenoiserConditioning c, float[] x, float t) =>
+        Reference.UNet(Spec, w, x, [t, t], c.EncoderHiddenStates.Span.ToArray(), 2, 2, 3, 3,
+            c.Identity!.Tokens.Span.ToArray(), c.Identity.Masks.Span.ToArray(), c.Identity.Scales.Span.ToArray(), c.Identity.Tokens.Dim(1));
+
+    [Fact]
+    public void SequentialGenerationsReuseTheSameDeviceBuffersAndUseTheirOwnConditioning()
+    {
+        UNetWeights w = UNetWeights.Random(Spec, 4);
+        using OnnxDenoiser graph = Create(w, GraphOptions);
+        using OnnxDenoiser plain = Create(w, null);
+        float[] x = Reference.Random(Shape.Length, 9);
+        DenoiserConditioning first = Conditioning(10), second = Conditioning(20);
+
+        nint[] firstAddresses;
+        float[] firstPrediction;
+        using (IDenoiserSession session = graph.CreateSession(first, Shape))
+        {
+            firstAddresses = Addresses(session);
+            firstPrediction = Step(session, x, 700);
+        }
+
+        using IDenoiserSession next = graph.CreateSession(second, Shape);
+        Assert.Equal(7, firstAddresses.Length); // sample, timestep, encoder_hidden_states, 3 identity inputs, output
+        Assert.Equal(firstAddresses, Addresses(next));
+
+        float[] secondPrediction = Step(next, x, 700);
+        Reference.AssertClose(Expected(w, first, x, 700), firstPrediction, 1e-5f);
+        Reference.AssertClose(Expected(w, second, x, 700), secondPrediction, 1e-5f);
+        using IDenoiserSession host = plain.CreateSession(second, Shape);
+        Reference.AssertClose(Step(host, x, 700), secondPrediction, 1e-5f);
+    }
+
+    [Fact]
+    public void ASecondConcurrentGenerationIsRejectedUntilTheFirstEnds()
+    {
+        UNetWeights w = UNetWeights.Random(Spec, 5);
+        using OnnxDenoiser graph = Create(w, GraphOptions);
+        IDenoiserSession first = graph.CreateSession(Conditioning(1), Shape);
+        FaceStudioValidationException ex = Assert.Throws<FaceStudioValidationException>(() => graph.CreateSession(Conditioning(2), Shape));
+        Assert.Contains("one generation at a time", ex.Message, StringComparison.Ordinal);
+
+        first.Dispose();
+        DenoiserConditioning c = Conditioning(3);
+        using IDenoiserSession second = graph.CreateSession(c, Shape);
+        float[] x = Reference.Random(Shape.Length, 4);
+        Reference.AssertClose(Expected(w, c, x, 50), Step(second, x, 50), 1e-5f);
+    }
+
+    [Fact]
+    public void OtherShapesThanTheCapturedOnesAreRejectedNamingBoth()
+    {
+        using OnnxDenoiser graph = Create(UNetWeights.Random(Spec, 6), GraphOptions);
+        graph.CreateSession(Conditioning(1), Shape).Dispose();
+
+        FaceStudioValidationException latent = Assert.Throws<FaceStudioValidationException>(() => graph.CreateSession(Conditioning(2, height: 4, width: 4), new LatentShape(2, 4, 4, 4)));
+        Assert.Contains("captured for latent [2, 4, 3, 3], 2 context tokens, 1 identities of 1 tokens", latent.Message, StringComparison.Ordinal);
+        Assert.Contains("but latent [2, 4, 4, 4], 2 context tokens, 1 identities of 1 tokens was asked", latent.Message, StringComparison.Ordinal);
+
+        FaceStudioValidationException identities = Assert.Throws<FaceStudioValidationException>(() => graph.CreateSession(Conditioning(2, identities: 2), Shape));
+        Assert.Contains("but latent [2, 4, 3, 3], 2 context tokens, 2 identities of 1 tokens was asked", identities.Message, StringComparison.Ordinal);
+
+        // The rejections released the hold: the captured shape still works.
+        graph.CreateSession(Conditioning(3), Shape).Dispose();
+    }
+
+    [Fact]
+    public void DisposingTheDenoiserDuringAGenerationKeepsItsBuffersUntilItEnds()
+    {
+        UNetWeights w = UNetWeights.Random(Spec, 7);
+        OnnxDenoiser graph = Create(w, GraphOptions);
+        DenoiserConditioning c = Conditioning(1);
+        using IDenoiserSession session = graph.CreateSession(c, Shape);
+        graph.Dispose();
+        float[] x = Reference.Random(Shape.Length, 2);
+        Reference.AssertClose(Expected(w, c, x, 300), Step(session, x, 300), 1e-5f);
+        Assert.Throws<ObjectDisposedException>(() => graph.CreateSession(c, Shape));
+    }
+
+    [Fact]
+    public void WithoutCudaGraphsEachGenerationAllocatesItsOwnDeviceBuffers()
+    {
+        using OnnxDenoiser denoiser = Create(UNetWeights.Random(Spec, 8), new OnnxDenoiserOptions { SimulateDeviceOnCpu = true });
+        using IDenoiserSession first = denoiser.CreateSession(Conditioning(1), Shape);
+        using IDenoiserSession second = denoiser.CreateSession(Conditioning(2), Shape);
+        nint[] a = Addresses(first), b = Addresses(second);
+        Assert.Equal(7, a.Length);
+        Assert.All(a, address => Assert.DoesNotContain(address, b));
+    }
+}
