@@ -11,6 +11,23 @@ internal static class OrtRun
     public static CancellationTokenRegistration Register(RunOptions options, CancellationToken token) =>
         token.CanBeCanceled ? token.UnsafeRegister(TerminateCallback, options) : default;
 
+    /// <summary>
+    /// Runs <paramref name="session"/> so that <paramref name="token"/> terminates it; ONNX Runtime failures become
+    /// <see cref="OperationCanceledException"/> (cancelled) or a <see cref="Core.Errors.FaceStudioException"/> naming <paramref name="component"/>.
+    /// </summary>
+    public static IDisposableReadOnlyCollection<OrtValue> Run(InferenceSession session, RunOptions options, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken token, string component)
+    {
+        using CancellationTokenRegistration registration = Register(options, token);
+        try
+        {
+            return session.Run(options, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Translate(ex, options, token, component);
+        }
+    }
+
     /// <summary>Turns a terminated run into <see cref="OperationCanceledException"/> and re-arms the options.</summary>
     public static Exception Translate(OnnxRuntimeException ex, RunOptions options, CancellationToken token, string component)
     {

@@ -130,7 +130,7 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, blob.AsMemory(start * plane, batch * plane), [batch, 3, s, s]);
-            using var outputs = RunCancellable(runOptions, input, cancellationToken);
+            using var outputs = OrtRun.Run(_session, runOptions, [_inputName], [input], [_outputName], cancellationToken, Component);
             float[] data = OrtValueReader.ReadFloats(outputs[0]);
             if (data.Length != batch * Dimension)
             {
@@ -153,19 +153,6 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
         }
 
         return Task.FromResult(result);
-    }
-
-    private IDisposableReadOnlyCollection<OrtValue> RunCancellable(RunOptions runOptions, OrtValue input, CancellationToken cancellationToken)
-    {
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
-        {
-            return _session.Run(runOptions, [_inputName], [input], [_outputName]);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, Component);
-        }
     }
 
     /// <inheritdoc />

@@ -97,7 +97,7 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
 
         using var input = OrtValue.CreateTensorValueFromMemory(blob, [n, 3, _size, _size]);
         using var runOptions = new RunOptions();
-        using var outputs = RunCancellable(runOptions, input, cancellationToken);
+        using var outputs = OrtRun.Run(_session, runOptions, [_inputName], [input], _outputNames, cancellationToken, Component);
         float[] embeds = OrtValueReader.ReadFloats(outputs[0]);
         int[] es = OrtValueReader.Shape(outputs[0]);
         if (es.Length != 2 || es[0] != n || es[1] != EmbeddingSize)
@@ -112,19 +112,6 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
         }
 
         return Task.FromResult(new ImageEncoding(new FloatTensor(embeds, n, EmbeddingSize), hidden));
-    }
-
-    private IDisposableReadOnlyCollection<OrtValue> RunCancellable(RunOptions runOptions, OrtValue input, CancellationToken cancellationToken)
-    {
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
-        {
-            return _session.Run(runOptions, [_inputName], [input], _outputNames);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, Component);
-        }
     }
 
     /// <inheritdoc />

@@ -86,7 +86,7 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
 
         using var input = OrtValue.CreateTensorValueFromMemory(blob, [1, 3, opts.InputHeight, opts.InputWidth]);
         using var runOptions = new RunOptions();
-        using var outputs = RunCancellable(runOptions, input, cancellationToken);
+        using var outputs = OrtRun.Run(_session, runOptions, [_inputName], [input], _outputNames, cancellationToken, Component);
         var (scores, boxes, keypoints) = SortHeads(outputs, opts.Strides.Count);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_decoder.Decode(scores, boxes, keypoints, letterbox.ScaleY));
@@ -120,19 +120,6 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
         // Stable sort: equal sizes keep graph order.
         float[][] Order(List<float[]> list) => [.. list.Select((d, i) => (d, i)).OrderByDescending(t => t.d.Length).ThenBy(t => t.i).Select(t => t.d)];
         return (Order(groups[1]), Order(groups[4]), Order(groups[10]));
-    }
-
-    private IDisposableReadOnlyCollection<OrtValue> RunCancellable(RunOptions runOptions, OrtValue input, CancellationToken cancellationToken)
-    {
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
-        {
-            return _session.Run(runOptions, [_inputName], [input], _outputNames);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, Component);
-        }
     }
 
     /// <inheritdoc />

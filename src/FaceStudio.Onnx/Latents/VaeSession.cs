@@ -35,16 +35,8 @@ internal sealed class VaeSession : IDisposable
         using var input = new HostTensor(_inputType, shape.Select(d => (long)d).ToArray());
         input.WriteFloats(values);
         using var runOptions = new RunOptions();
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
-        {
-            using IDisposableReadOnlyCollection<OrtValue> results = _shared.Session.Run(runOptions, [_inputName], [input.Value], [_outputName]);
-            return (OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, _component);
-        }
+        using IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared.Session, runOptions, [_inputName], [input.Value], [_outputName], cancellationToken, _component);
+        return (OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
     }
 
     /// <summary>Runs in flight finish first; the session is released when the last one ends.</summary>
