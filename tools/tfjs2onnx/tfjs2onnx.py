@@ -262,6 +262,8 @@ class Converter:
 
     def convert(self):
         outputs = list(self.output_names.keys()) or self.default_outputs()
+        # Reserve the graph's output names so that no internal tensor takes one of them.
+        self.used_names.update(self.output_names.get(o, o) for o in outputs)
         for name in self.order(outputs):
             node = self.nodes[name]
             op = node["op"]
