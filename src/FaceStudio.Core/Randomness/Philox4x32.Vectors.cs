@@ -11,27 +11,29 @@ namespace FaceStudio.Core.Randomness;
 /// </summary>
 public static partial class Philox4x32
 {
-    /// <summary>Encrypts the sixteen counters (lo[i], hi[i], 0, 0) under one key.</summary>
+    /// <summary>Encrypts the counters (lo[i], hi[i], 0, 0), one per lane, under one key; written once for every width.</summary>
+    /// <typeparam name="TPolicy">Whether x86 intrinsics may be used.</typeparam>
+    /// <typeparam name="TLanes">The 32-bit lanes of one width (<see cref="Lanes128{T}"/>, <see cref="Lanes256{T}"/>, <see cref="Lanes512{T}"/>).</typeparam>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Blocks<TPolicy>(
-        Vector512<uint> lo, Vector512<uint> hi, uint k0, uint k1,
-        out Vector512<uint> x0, out Vector512<uint> x1, out Vector512<uint> x2, out Vector512<uint> x3)
+    internal static void Blocks<TPolicy, TLanes>(
+        TLanes lo, TLanes hi, uint k0, uint k1, out TLanes x0, out TLanes x1, out TLanes x2, out TLanes x3)
         where TPolicy : struct, IIntrinsicsPolicy
+        where TLanes : struct, ILaneVector<TLanes, uint>
     {
         // Round 0 with c2 = c3 = 0: the M1·c2 product is zero.
-        MulHiLo<TPolicy>(lo, M0, out var hi0, out var lo0);
-        var c0 = hi ^ Vector512.Create(k0);
-        var c1 = Vector512<uint>.Zero;
-        var c2 = hi0 ^ Vector512.Create(k1);
+        TLanes.MulHiLo<TPolicy>(lo, M0, out var hi0, out var lo0);
+        var c0 = hi ^ TLanes.Create(k0);
+        var c1 = TLanes.Zero;
+        var c2 = hi0 ^ TLanes.Create(k1);
         var c3 = lo0;
         for (int round = 1; round < 10; round++)
         {
             k0 += W0;
             k1 += W1;
-            MulHiLo<TPolicy>(c0, M0, out hi0, out lo0);
-            MulHiLo<TPolicy>(c2, M1, out var hi1, out var lo1);
-            var n0 = hi1 ^ c1 ^ Vector512.Create(k0);
-            var n2 = hi0 ^ c3 ^ Vector512.Create(k1);
+            TLanes.MulHiLo<TPolicy>(c0, M0, out hi0, out lo0);
+            TLanes.MulHiLo<TPolicy>(c2, M1, out var hi1, out var lo1);
+            var n0 = hi1 ^ c1 ^ TLanes.Create(k0);
+            var n2 = hi0 ^ c3 ^ TLanes.Create(k1);
             c0 = n0;
             c1 = lo1;
             c2 = n2;
@@ -39,6 +41,17 @@ public static partial class Philox4x32
         }
 
         (x0, x1, x2, x3) = (c0, c1, c2, c3);
+    }
+
+    /// <summary>Encrypts the sixteen counters (lo[i], hi[i], 0, 0) under one key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Blocks<TPolicy>(
+        Vector512<uint> lo, Vector512<uint> hi, uint k0, uint k1,
+        out Vector512<uint> x0, out Vector512<uint> x1, out Vector512<uint> x2, out Vector512<uint> x3)
+        where TPolicy : struct, IIntrinsicsPolicy
+    {
+        Blocks<TPolicy, Lanes512<uint>>(new(lo), new(hi), k0, k1, out var y0, out var y1, out var y2, out var y3);
+        (x0, x1, x2, x3) = (y0.Value, y1.Value, y2.Value, y3.Value);
     }
 
     /// <summary>Encrypts the eight counters (lo[i], hi[i], 0, 0) under one key.</summary>
@@ -48,27 +61,8 @@ public static partial class Philox4x32
         out Vector256<uint> x0, out Vector256<uint> x1, out Vector256<uint> x2, out Vector256<uint> x3)
         where TPolicy : struct, IIntrinsicsPolicy
     {
-        // Round 0 with c2 = c3 = 0: the M1·c2 product is zero.
-        MulHiLo<TPolicy>(lo, M0, out var hi0, out var lo0);
-        var c0 = hi ^ Vector256.Create(k0);
-        var c1 = Vector256<uint>.Zero;
-        var c2 = hi0 ^ Vector256.Create(k1);
-        var c3 = lo0;
-        for (int round = 1; round < 10; round++)
-        {
-            k0 += W0;
-            k1 += W1;
-            MulHiLo<TPolicy>(c0, M0, out hi0, out lo0);
-            MulHiLo<TPolicy>(c2, M1, out var hi1, out var lo1);
-            var n0 = hi1 ^ c1 ^ Vector256.Create(k0);
-            var n2 = hi0 ^ c3 ^ Vector256.Create(k1);
-            c0 = n0;
-            c1 = lo1;
-            c2 = n2;
-            c3 = lo0;
-        }
-
-        (x0, x1, x2, x3) = (c0, c1, c2, c3);
+        Blocks<TPolicy, Lanes256<uint>>(new(lo), new(hi), k0, k1, out var y0, out var y1, out var y2, out var y3);
+        (x0, x1, x2, x3) = (y0.Value, y1.Value, y2.Value, y3.Value);
     }
 
     /// <summary>Encrypts the four counters (lo[i], hi[i], 0, 0) under one key.</summary>
@@ -78,26 +72,8 @@ public static partial class Philox4x32
         out Vector128<uint> x0, out Vector128<uint> x1, out Vector128<uint> x2, out Vector128<uint> x3)
         where TPolicy : struct, IIntrinsicsPolicy
     {
-        MulHiLo<TPolicy>(lo, M0, out var hi0, out var lo0);
-        var c0 = hi ^ Vector128.Create(k0);
-        var c1 = Vector128<uint>.Zero;
-        var c2 = hi0 ^ Vector128.Create(k1);
-        var c3 = lo0;
-        for (int round = 1; round < 10; round++)
-        {
-            k0 += W0;
-            k1 += W1;
-            MulHiLo<TPolicy>(c0, M0, out hi0, out lo0);
-            MulHiLo<TPolicy>(c2, M1, out var hi1, out var lo1);
-            var n0 = hi1 ^ c1 ^ Vector128.Create(k0);
-            var n2 = hi0 ^ c3 ^ Vector128.Create(k1);
-            c0 = n0;
-            c1 = lo1;
-            c2 = n2;
-            c3 = lo0;
-        }
-
-        (x0, x1, x2, x3) = (c0, c1, c2, c3);
+        Blocks<TPolicy, Lanes128<uint>>(new(lo), new(hi), k0, k1, out var y0, out var y1, out var y2, out var y3);
+        (x0, x1, x2, x3) = (y0.Value, y1.Value, y2.Value, y3.Value);
     }
 
     /// <summary>The high and low 32 bits of the 64-bit product a[i]·m in every lane.</summary>
