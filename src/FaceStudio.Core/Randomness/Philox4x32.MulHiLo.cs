@@ -8,7 +8,7 @@ namespace FaceStudio.Core.Randomness;
 /// Philox4x32-10 on several counters at once (<c>Blocks</c>, Philox4x32.Vectors.cs), one counter per 32-bit lane in
 /// structure-of-arrays form (lane i of <c>x0</c>…<c>x3</c> are the four output words of counter i). Integer arithmetic
 /// only, so every path (x86 intrinsics, portable vector operations, the scalar <see cref="Block"/>) gives the same words.
-/// This file holds the 32×32→64-bit lane products, one per width with that width's own intrinsics.
+/// This file holds the 32×32→64-bit lane products with each width's own intrinsics (the portable form is in the template).
 /// </summary>
 public static partial class Philox4x32
 {
@@ -28,11 +28,7 @@ public static partial class Philox4x32
         }
         else
         {
-            var (lower, upper) = Vector512.Widen(a);
-            var productLower = lower * Vector512.Create((ulong)m);
-            var productUpper = upper * Vector512.Create((ulong)m);
-            high = Vector512.Narrow(Vector512.ShiftRightLogical(productLower, 32), Vector512.ShiftRightLogical(productUpper, 32));
-            low = Vector512.Narrow(productLower, productUpper);
+            MulHiLoPortable(a, m, out high, out low);
         }
     }
 
@@ -52,11 +48,7 @@ public static partial class Philox4x32
         }
         else
         {
-            var (lower, upper) = Vector256.Widen(a);
-            var productLower = lower * Vector256.Create((ulong)m);
-            var productUpper = upper * Vector256.Create((ulong)m);
-            high = Vector256.Narrow(Vector256.ShiftRightLogical(productLower, 32), Vector256.ShiftRightLogical(productUpper, 32));
-            low = Vector256.Narrow(productLower, productUpper);
+            MulHiLoPortable(a, m, out high, out low);
         }
     }
 
@@ -76,11 +68,7 @@ public static partial class Philox4x32
         }
         else
         {
-            var (lower, upper) = Vector128.Widen(a);
-            var productLower = lower * Vector128.Create((ulong)m);
-            var productUpper = upper * Vector128.Create((ulong)m);
-            high = Vector128.Narrow(Vector128.ShiftRightLogical(productLower, 32), Vector128.ShiftRightLogical(productUpper, 32));
-            low = Vector128.Narrow(productLower, productUpper);
+            MulHiLoPortable(a, m, out high, out low);
         }
     }
 }

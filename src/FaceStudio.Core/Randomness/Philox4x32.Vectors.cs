@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics;
 namespace FaceStudio.Core.Randomness;
 
 // TEMPLATE (see VectorWidths.targets): written once, for Vector256, and compiled as it is; the build writes its Vector128
-// and Vector512 forms by replacing every "Vector256". Edit only this file; the per-width 32×32→64-bit products, which
-// use each width's own intrinsics, are in Philox4x32.MulHiLo.cs.
+// and Vector512 forms by replacing every "Vector256". Edit only this file; the 32×32→64-bit products with each width's
+// own intrinsics are in Philox4x32.MulHiLo.cs.
 
 public static partial class Philox4x32
 {
@@ -37,5 +37,16 @@ public static partial class Philox4x32
         }
 
         (x0, x1, x2, x3) = (c0, c1, c2, c3);
+    }
+
+    /// <summary>The high and low 32 bits of the 64-bit product a[i]·m in every lane, with portable operations only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MulHiLoPortable(Vector256<uint> a, uint m, out Vector256<uint> high, out Vector256<uint> low)
+    {
+        var (lower, upper) = Vector256.Widen(a);
+        var productLower = lower * Vector256.Create((ulong)m);
+        var productUpper = upper * Vector256.Create((ulong)m);
+        high = Vector256.Narrow(Vector256.ShiftRightLogical(productLower, 32), Vector256.ShiftRightLogical(productUpper, 32));
+        low = Vector256.Narrow(productLower, productUpper);
     }
 }
