@@ -4,7 +4,9 @@ namespace FaceStudio.Core.Randomness;
 /// Natural logarithm and sine/cosine of 2πu built only from IEEE-754 double additions, multiplications,
 /// divisions and exact bit operations (each correctly rounded, no fused multiply-add), so results are
 /// bit-identical on every OS and CPU, unlike the C runtime's libm. The scalar and the vector forms
-/// (DeterministicMath.Vectors.cs) perform the same operations in the same order and therefore agree bit for bit.
+/// (DeterministicMath.Vectors.cs, one template for Vector128/256/512) perform the same operations in the same order
+/// and therefore agree bit for bit. Integer↔double conversions in the vector forms use the exact 2^52 "magic number"
+/// trick instead of the conversion instructions, which AVX2 lacks for 64-bit lanes; it yields the same values.
 /// </summary>
 /// <remarks>Accuracy is about 1e-16 relative, far more than the float32 outputs need.</remarks>
 internal static partial class DeterministicMath
@@ -21,6 +23,11 @@ internal static partial class DeterministicMath
     private const double S3 = -1.0 / 6, S5 = 1.0 / 120, S7 = -1.0 / 5040, S9 = 1.0 / 362880, S11 = -1.0 / 39916800, S13 = 1.0 / 6227020800;
     private const double C2 = -1.0 / 2, C4 = 1.0 / 24, C6 = -1.0 / 720, C8 = 1.0 / 40320, C10 = -1.0 / 3628800, C12 = 1.0 / 479001600;
     private const double C14 = -1.0 / 87178291200;
+
+    // For the vector forms' exact integer↔double conversions.
+    private const ulong MagicBits = 0x4330000000000000UL; // the double 2^52; OR-ing an integer n < 2^52 in gives 2^52 + n
+    private const double TwoPow52 = 4503599627370496.0;
+    private const double TwoPowMinus29 = 1.0 / 536870912.0;
 
     /// <summary>ln(x) for finite x &gt; 0 (normal numbers).</summary>
     public static double Log(double x)

@@ -18,7 +18,7 @@ namespace FaceStudio.Core.Randomness;
 /// This is not torch's generator: the same seed gives different numbers from PyTorch.
 /// Not thread-safe; use one instance per generation. Draws allocate nothing.
 /// </remarks>
-public sealed class PhiloxNoiseSource : INoiseSource
+public sealed partial class PhiloxNoiseSource : INoiseSource
 {
     private const double TwoPow32 = 4294967296.0;
     private const double TwoPowMinus32 = 1.0 / TwoPow32;
@@ -63,28 +63,28 @@ public sealed class PhiloxNoiseSource : INoiseSource
         switch (kernel)
         {
             case NoiseKernel.Vector512:
-                done = Fill512<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
-                done += Fill256<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
-                done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done = FillVector512<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += FillVector256<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done += FillVector128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
                 break;
             case NoiseKernel.Vector512Portable:
-                done = Fill512<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
-                done += Fill256<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
-                done += Fill128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done = FillVector512<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += FillVector256<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done += FillVector128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
                 break;
             case NoiseKernel.Vector256:
-                done = Fill256<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
-                done += Fill128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done = FillVector256<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += FillVector128<PlatformIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
                 break;
             case NoiseKernel.Vector256Portable:
-                done = Fill256<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
-                done += Fill128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
+                done = FillVector256<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done += FillVector128<PortableIntrinsicsPolicy>(destination[done..], ref counter, k0, k1);
                 break;
             case NoiseKernel.Vector128:
-                done = Fill128<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done = FillVector128<PlatformIntrinsicsPolicy>(destination, ref counter, k0, k1);
                 break;
             case NoiseKernel.Vector128Portable:
-                done = Fill128<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
+                done = FillVector128<PortableIntrinsicsPolicy>(destination, ref counter, k0, k1);
                 break;
             case NoiseKernel.Scalar:
                 break;
@@ -121,125 +121,9 @@ public sealed class PhiloxNoiseSource : INoiseSource
         return ((float)(radius * cos), (float)(radius * sin));
     }
 
-    /// <summary>Whole groups of eight blocks (32 values); returns the number of values written.</summary>
-    private static int Fill256<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
-        where TPolicy : struct, IIntrinsicsPolicy
-    {
-        int length = destination.Length & ~31;
-        ref float output = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < length; i += 32)
-        {
-            Vector256<uint> lo, hi;
-            if ((uint)counter <= uint.MaxValue - 7)
-            {
-                lo = Vector256.Create((uint)counter) + Vector256<uint>.Indices;
-                hi = Vector256.Create((uint)(counter >> 32));
-            }
-            else
-            {
-                // The low word wraps inside this group: spell the eight counters out.
-                ulong c = counter;
-                lo = Vector256.Create((uint)c, (uint)(c + 1), (uint)(c + 2), (uint)(c + 3), (uint)(c + 4), (uint)(c + 5), (uint)(c + 6), (uint)(c + 7));
-                hi = Vector256.Create(
-                    (uint)(c >> 32), (uint)((c + 1) >> 32), (uint)((c + 2) >> 32), (uint)((c + 3) >> 32),
-                    (uint)((c + 4) >> 32), (uint)((c + 5) >> 32), (uint)((c + 6) >> 32), (uint)((c + 7) >> 32));
-            }
-
-            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
-            counter += 8;
-            WriteEightBlocks<TPolicy>(x0, x1, x2, x3, ref Unsafe.Add(ref output, i));
-        }
-
-        return length;
-    }
-
-    /// <summary>Whole groups of sixteen blocks (64 values); returns the number of values written.</summary>
-    private static int Fill512<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
-        where TPolicy : struct, IIntrinsicsPolicy
-    {
-        int length = destination.Length & ~63;
-        ref float output = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < length; i += 64)
-        {
-            // Counters c + j: the low words wrap modulo 2^32, and a lane whose low word wrapped carries into the high word.
-            var loBase = Vector512.Create((uint)counter);
-            var lo = loBase + Vector512<uint>.Indices;
-            var hi = Vector512.Create((uint)(counter >> 32)) - Vector512.LessThan(lo, loBase);
-
-            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
-            counter += 16;
-            WriteSixteenBlocks<TPolicy>(x0, x1, x2, x3, ref Unsafe.Add(ref output, i));
-        }
-
-        return length;
-    }
-
-    /// <summary>Whole groups of four blocks (16 values); returns the number of values written.</summary>
-    private static int Fill128<TPolicy>(Span<float> destination, ref ulong counter, uint k0, uint k1)
-        where TPolicy : struct, IIntrinsicsPolicy
-    {
-        int length = destination.Length & ~15;
-        ref float output = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < length; i += 16)
-        {
-            Vector128<uint> lo, hi;
-            if ((uint)counter <= uint.MaxValue - 3)
-            {
-                lo = Vector128.Create((uint)counter) + Vector128<uint>.Indices;
-                hi = Vector128.Create((uint)(counter >> 32));
-            }
-            else
-            {
-                ulong c = counter;
-                lo = Vector128.Create((uint)c, (uint)(c + 1), (uint)(c + 2), (uint)(c + 3));
-                hi = Vector128.Create((uint)(c >> 32), (uint)((c + 1) >> 32), (uint)((c + 2) >> 32), (uint)((c + 3) >> 32));
-            }
-
-            Philox4x32.Blocks<TPolicy>(lo, hi, k0, k1, out var x0, out var x1, out var x2, out var x3);
-            counter += 4;
-            // Pairs (X0, X1) and (X2, X3) of blocks 0–1 (A, B) and 2–3 (C, D): four independent Box–Muller transforms.
-            DeterministicMath.LogAndSinCosTwoPiOfWord(
-                ToUniformOpenZeroClosedOne(Vector128.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector128.WidenLower(x2)),
-                ToUniformOpenZeroClosedOne(Vector128.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector128.WidenUpper(x2)),
-                Vector128.WidenLower(x1), Vector128.WidenLower(x3), Vector128.WidenUpper(x1), Vector128.WidenUpper(x3),
-                out var logA, out var logB, out var logC, out var logD,
-                out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
-            var radiusA = Vector128.Sqrt(logA * Vector128.Create(-2.0));
-            var radiusB = Vector128.Sqrt(logB * Vector128.Create(-2.0));
-            var radiusC = Vector128.Sqrt(logC * Vector128.Create(-2.0));
-            var radiusD = Vector128.Sqrt(logD * Vector128.Create(-2.0));
-            StoreInterleaved<TPolicy>(
-                Vector128.Narrow(radiusA * cosA, radiusC * cosC), Vector128.Narrow(radiusA * sinA, radiusC * sinC),
-                Vector128.Narrow(radiusB * cosB, radiusD * cosD), Vector128.Narrow(radiusB * sinB, radiusD * sinD),
-                ref Unsafe.Add(ref output, i));
-        }
-
-        return length;
-    }
-
-    /// <summary>Box–Muller of sixteen blocks (one word per 32-bit lane); writes their 64 values.</summary>
+    /// <summary>Rounds eight blocks' values to float and writes them in block order (32 values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteSixteenBlocks<TPolicy>(Vector512<uint> x0, Vector512<uint> x1, Vector512<uint> x2, Vector512<uint> x3, ref float output)
-        where TPolicy : struct, IIntrinsicsPolicy
-    {
-        // Pairs (X0, X1) and (X2, X3) of blocks 0–7 (A, B) and 8–15 (C, D): four independent Box–Muller transforms.
-        DeterministicMath.LogAndSinCosTwoPiOfWord(
-            ToUniformOpenZeroClosedOne(Vector512.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector512.WidenLower(x2)),
-            ToUniformOpenZeroClosedOne(Vector512.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector512.WidenUpper(x2)),
-            Vector512.WidenLower(x1), Vector512.WidenLower(x3), Vector512.WidenUpper(x1), Vector512.WidenUpper(x3),
-            out var logA, out var logB, out var logC, out var logD,
-            out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
-        var radiusA = Vector512.Sqrt(logA * Vector512.Create(-2.0));
-        var radiusB = Vector512.Sqrt(logB * Vector512.Create(-2.0));
-        var radiusC = Vector512.Sqrt(logC * Vector512.Create(-2.0));
-        var radiusD = Vector512.Sqrt(logD * Vector512.Create(-2.0));
-        StoreSixteen<TPolicy>(radiusA * cosA, radiusA * sinA, radiusB * cosB, radiusB * sinB, ref output);
-        StoreSixteen<TPolicy>(radiusC * cosC, radiusC * sinC, radiusD * cosD, radiusD * sinD, ref Unsafe.Add(ref output, 32));
-    }
-
-    /// <summary>Rounds eight blocks' values to float and writes them in block order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreSixteen<TPolicy>(Vector512<double> cosA, Vector512<double> sinA, Vector512<double> cosB, Vector512<double> sinB, ref float output)
+    private static void Store<TPolicy>(Vector512<double> cosA, Vector512<double> sinA, Vector512<double> cosB, Vector512<double> sinB, ref float output)
         where TPolicy : struct, IIntrinsicsPolicy
     {
         var cosA32 = ToSingle<TPolicy>(cosA);
@@ -258,44 +142,37 @@ public sealed class PhiloxNoiseSource : INoiseSource
             ? Avx512F.ConvertToVector256Single(value)
             : Vector256.Narrow(value.GetLower(), value.GetUpper());
 
-    /// <inheritdoc cref="ToUniformOpenZeroClosedOne(Vector256{ulong})"/>
+    /// <summary>Rounds four blocks' values to float and writes them in block order (16 values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> ToUniformOpenZeroClosedOne(Vector512<ulong> a)
-        => ((a | Vector512.Create(MagicBits)).AsDouble() - Vector512.Create(TwoPow52 - 1.0)) * Vector512.Create(TwoPowMinus32);
+    private static void Store<TPolicy>(Vector256<double> cosA, Vector256<double> sinA, Vector256<double> cosB, Vector256<double> sinB, ref float output)
+        where TPolicy : struct, IIntrinsicsPolicy
+        => StoreInterleaved<TPolicy>(ToSingle<TPolicy>(cosA), ToSingle<TPolicy>(sinA), ToSingle<TPolicy>(cosB), ToSingle<TPolicy>(sinB), ref output);
 
-    /// <inheritdoc cref="ToUniformOpenZeroClosedOne(Vector256{ulong})"/>
+    /// <summary>Rounds two blocks' values to float and writes them in block order (8 values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> ToUniformOpenZeroClosedOne(Vector128<ulong> a)
-        => ((a | Vector128.Create(MagicBits)).AsDouble() - Vector128.Create(TwoPow52 - 1.0)) * Vector128.Create(TwoPowMinus32);
-
-    /// <summary>Box–Muller of eight blocks (one word per 32-bit lane); writes their 32 values.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WriteEightBlocks<TPolicy>(Vector256<uint> x0, Vector256<uint> x1, Vector256<uint> x2, Vector256<uint> x3, ref float output)
+    private static void Store<TPolicy>(Vector128<double> cosA, Vector128<double> sinA, Vector128<double> cosB, Vector128<double> sinB, ref float output)
         where TPolicy : struct, IIntrinsicsPolicy
     {
-        // Pairs (X0, X1) and (X2, X3) of blocks 0–3 (lower) and 4–7 (upper): four independent Box–Muller transforms.
-        DeterministicMath.LogAndSinCosTwoPiOfWord(
-            ToUniformOpenZeroClosedOne(Vector256.WidenLower(x0)), ToUniformOpenZeroClosedOne(Vector256.WidenLower(x2)),
-            ToUniformOpenZeroClosedOne(Vector256.WidenUpper(x0)), ToUniformOpenZeroClosedOne(Vector256.WidenUpper(x2)),
-            Vector256.WidenLower(x1), Vector256.WidenLower(x3), Vector256.WidenUpper(x1), Vector256.WidenUpper(x3),
-            out var logA, out var logB, out var logC, out var logD,
-            out var sinA, out var cosA, out var sinB, out var cosB, out var sinC, out var cosC, out var sinD, out var cosD);
-        var radiusA = Vector256.Sqrt(logA * Vector256.Create(-2.0));
-        var radiusB = Vector256.Sqrt(logB * Vector256.Create(-2.0));
-        var radiusC = Vector256.Sqrt(logC * Vector256.Create(-2.0));
-        var radiusD = Vector256.Sqrt(logD * Vector256.Create(-2.0));
-        StoreInterleaved<TPolicy>(
-            ToSingle<TPolicy>(radiusA * cosA), ToSingle<TPolicy>(radiusA * sinA), ToSingle<TPolicy>(radiusB * cosB), ToSingle<TPolicy>(radiusB * sinB),
-            ref output);
-        StoreInterleaved<TPolicy>(
-            ToSingle<TPolicy>(radiusC * cosC), ToSingle<TPolicy>(radiusC * sinC), ToSingle<TPolicy>(radiusD * cosD), ToSingle<TPolicy>(radiusD * sinD),
-            ref Unsafe.Add(ref output, 16));
+        var cos = Vector128.Narrow(cosA, cosB); // cA0 cA1 cB0 cB1
+        var sin = Vector128.Narrow(sinA, sinB); // sA0 sA1 sB0 sB1
+        if (TPolicy.PlatformIntrinsics && Sse.IsSupported)
+        {
+            var a01 = Sse.UnpackLow(cos, sin);  // cA0 sA0 cA1 sA1
+            var b01 = Sse.UnpackHigh(cos, sin); // cB0 sB0 cB1 sB1
+            Sse.MoveLowToHigh(a01, b01).StoreUnsafe(ref output);
+            Sse.MoveHighToLow(b01, a01).StoreUnsafe(ref output, 4);
+        }
+        else
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                Unsafe.Add(ref output, 4 * i) = cos.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 1) = sin.GetElement(i);
+                Unsafe.Add(ref output, (4 * i) + 2) = cos.GetElement(i + 2);
+                Unsafe.Add(ref output, (4 * i) + 3) = sin.GetElement(i + 2);
+            }
+        }
     }
-
-    /// <summary>u1 = (a + 1) / 2^32 for words a zero-extended to 64 bits: (2^52 + a) − (2^52 − 1) = a + 1 exactly, then an exact scaling.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ToUniformOpenZeroClosedOne(Vector256<ulong> a)
-        => ((a | Vector256.Create(MagicBits)).AsDouble() - Vector256.Create(TwoPow52 - 1.0)) * Vector256.Create(TwoPowMinus32);
 
     /// <summary>Rounds four doubles to float (IEEE round-to-nearest-even, as the scalar cast).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
