@@ -6,6 +6,7 @@ using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Core.Text;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Pipeline;
 

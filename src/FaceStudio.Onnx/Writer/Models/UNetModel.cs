@@ -181,7 +181,7 @@ public sealed class AttentionUNetWeights
 /// out(p) = (1 + 0.1·t/1000)·h(p) + a(p)·Wo
 /// Attn(q, K, V) = softmax(q·Kᵀ / √d)·V, per head (H heads of width d = A / H)
 /// </code>
-/// <c>a</c> is <c>FaceStudio.Core.Guidance.MaskedCrossAttention</c>'s output. Only position-wise operations and
+/// <c>a</c> is <c>FaceStudio.TestSupport.MaskedCrossAttention</c> (the test oracle)'s output. Only position-wise operations and
 /// the masked attention: with disjoint masks, region n's output does not change, bit for bit, when another
 /// identity's tokens change.
 /// </summary>

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Numerics.Tensors;
 
-namespace FaceStudio.Core.Guidance;
+namespace FaceStudio.TestSupport;
 
 /// <summary>Sizes of one masked multi-identity cross-attention call.</summary>
 /// <param name="Positions">Query positions P (h·w of the feature map).</param>

@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Tensors;
 
-namespace FaceStudio.Core.Guidance;
+namespace FaceStudio.TestSupport;
 
 /// <summary>
 /// A projector that is one affine map, <c>tokens = reshape(W · [e_h ‖ e_f] + b, [K, D])</c>: the FaceStudio Linear in
-/// plain C#. The reference for tests and a fallback when a pack ships the projector as raw weights.
+/// plain C#: the test oracle for the ONNX projector and a fast projector for pipeline tests.
 /// </summary>
 public sealed class LinearGuidanceProjector : IGuidanceProjector
 {

@@ -1,6 +1,7 @@
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Imaging;
 
-namespace FaceStudio.Core.Imaging;
+namespace FaceStudio.TestSupport;
 
 /// <summary>
 /// Affine warp with bilinear sampling and a constant border, following <c>cv2.warpAffine(src, M, size,
@@ -8,7 +9,7 @@ namespace FaceStudio.Core.Imaging;
 /// sit at integer coordinates, and each output pixel (x, y) samples the source at <c>M⁻¹ (x, y)</c>. Taps that
 /// fall outside the source take the border colour, so edges blend into it as in OpenCV.
 /// </summary>
-/// <remarks>OpenCV quantises the sample position to 1/32 pixel; this warp uses exact positions, so results differ
+/// <remarks>The exact-position oracle beside the SDK's bit-exact OpenCV warp (FaceStudio.Core.Identity.OpenCvAffineWarp): OpenCV quantises the sample position to 1/32 pixel; this warp uses exact positions, so results differ
 /// from OpenCV's by at most about one grey level.</remarks>
 public static class AffineWarp
 {

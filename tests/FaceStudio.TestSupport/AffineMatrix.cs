@@ -1,7 +1,7 @@
 using System.Globalization;
 using FaceStudio.Core.Errors;
 
-namespace FaceStudio.Core.Imaging;
+namespace FaceStudio.TestSupport;
 
 /// <summary>
 /// A 2x3 affine transform <c>x' = M00 x + M01 y + M02</c>, <c>y' = M10 x + M11 y + M12</c>, laid out like OpenCV's
