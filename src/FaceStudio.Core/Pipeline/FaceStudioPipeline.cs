@@ -374,8 +374,7 @@ public sealed class FaceStudioPipeline : IDisposable
         {
             // Automatic: the faces in the style image, each expanded to a person region, left to right.
             RgbImage style = request.Style!.Image;
-            IReadOnlyList<Identity.DetectedFace> found = await _components.FaceDetector!.DetectAsync(style, ct).ConfigureAwait(false);
-            var faces = found.Select(f => new Regions.DetectedFace(new RegionBox(f.Box.X1, f.Box.Y1, f.Box.Width, f.Box.Height), f.Score)).ToArray();
+            IReadOnlyList<DetectedFace> faces = await _components.FaceDetector!.DetectAsync(style, ct).ConfigureAwait(false);
             regions = AutomaticRegions.FromFaces(faces, style.Width, style.Height, n, request.Width, request.Height, _options.AutomaticRegions);
         }
 
