@@ -2,55 +2,6 @@ using FaceStudio.Core.Denoising;
 
 namespace FaceStudio.Onnx.Writer.Models;
 
-/// <summary>Shape and contract options of a demo CLIP-style text encoder.</summary>
-public sealed record TextEncoderSpec
-{
-    /// <summary>Rows of the token table; ids are taken modulo this (so CLIP ids up to 49407 work with a small table).</summary>
-    public int VocabSize { get; init; } = 1024;
-
-    /// <summary>Sequence length (77 for CLIP); fixed in the graph.</summary>
-    public int MaxTokens { get; init; } = 77;
-
-    /// <summary>Width of each token embedding (D).</summary>
-    public int HiddenSize { get; init; } = 64;
-
-    /// <summary>Element type of <c>input_ids</c>: <see cref="OnnxElementType.Int32"/> or <see cref="OnnxElementType.Int64"/>.</summary>
-    public OnnxElementType InputIdsType { get; init; } = OnnxElementType.Int32;
-
-    /// <summary>Precision of weights and float outputs.</summary>
-    public TensorPrecision Precision { get; init; } = TensorPrecision.Float32;
-
-    /// <summary>Whether the graph has <c>pooler_output</c>.</summary>
-    public bool WithPooler { get; init; } = true;
-}
-
-/// <summary>Parameters of the demo text encoder (row-major float32, before any fp16 storage rounding).</summary>
-public sealed class TextEncoderWeights
-{
-    /// <summary>Token table [V, D].</summary>
-    public required float[] TokenEmbedding { get; init; }
-
-    /// <summary>Position table [T, D].</summary>
-    public required float[] PositionEmbedding { get; init; }
-
-    /// <summary>Output projection [D, D] (input index first).</summary>
-    public required float[] Projection { get; init; }
-
-    /// <summary>Seeded random weights for <paramref name="spec"/>.</summary>
-    public static TextEncoderWeights Random(TextEncoderSpec spec, ulong seed)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var r = new SeededWeights(seed);
-        int d = spec.HiddenSize;
-        return new TextEncoderWeights
-        {
-            TokenEmbedding = r.Normal(spec.VocabSize * d, 1f),
-            PositionEmbedding = r.Normal(spec.MaxTokens * d, 0.5f),
-            Projection = r.FanIn(d * d, d),
-        };
-    }
-}
-
 /// <summary>
 /// Demo CLIP text encoder: <c>input_ids [B, T]</c> (int32 or int64) →
 /// <c>last_hidden_state [B, T, D]</c> = tanh((E[id mod V] + P[t]) · W) and

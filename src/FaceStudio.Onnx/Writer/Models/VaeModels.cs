@@ -2,64 +2,6 @@ using FaceStudio.Core.Denoising;
 
 namespace FaceStudio.Onnx.Writer.Models;
 
-/// <summary>What a VAE encoder graph outputs.</summary>
-public enum VaeEncoderOutput
-{
-    /// <summary><c>latent_sample [B, C, h, w]</c>.</summary>
-    LatentSample,
-
-    /// <summary><c>latent_parameters [B, 2C, h, w]</c>: mean channels then log-variance channels.</summary>
-    LatentParameters,
-}
-
-/// <summary>Options of the demo VAE decoder and encoder.</summary>
-public sealed record VaeSpec
-{
-    /// <summary>Latent channels (C).</summary>
-    public int LatentChannels { get; init; } = 4;
-
-    /// <summary>Pixels per latent cell (8).</summary>
-    public int DownscaleFactor { get; init; } = 8;
-
-    /// <summary>Precision of weights and I/O.</summary>
-    public TensorPrecision Precision { get; init; } = TensorPrecision.Float32;
-
-    /// <summary>The encoder's output form.</summary>
-    public VaeEncoderOutput EncoderOutput { get; init; } = VaeEncoderOutput.LatentSample;
-}
-
-/// <summary>Parameters of the demo VAE.</summary>
-public sealed class VaeWeights
-{
-    /// <summary>Decoder 1×1 convolution [3, C].</summary>
-    public required float[] Decoder { get; init; }
-
-    /// <summary>Decoder bias [3].</summary>
-    public required float[] DecoderBias { get; init; }
-
-    /// <summary>Encoder 1×1 convolution [C_out, 3] (C_out = C, or 2C for latent parameters).</summary>
-    public required float[] Encoder { get; init; }
-
-    /// <summary>Encoder bias [C_out].</summary>
-    public required float[] EncoderBias { get; init; }
-
-    /// <summary>Seeded random weights.</summary>
-    public static VaeWeights Random(VaeSpec spec, ulong seed)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var r = new SeededWeights(seed);
-        int c = spec.LatentChannels;
-        int encoderOut = spec.EncoderOutput == VaeEncoderOutput.LatentParameters ? 2 * c : c;
-        return new VaeWeights
-        {
-            Decoder = r.Uniform(3 * c, -0.6f, 0.6f),
-            DecoderBias = r.Uniform(3, -0.1f, 0.1f),
-            Encoder = r.Uniform(encoderOut * 3, -1f, 1f),
-            EncoderBias = r.Uniform(encoderOut, -0.1f, 0.1f),
-        };
-    }
-}
-
 /// <summary>
 /// Demo VAE. Decoder: <c>latent_sample [B, C, h, w]</c> → <c>sample [B, 3, f·h, f·w]</c> =
 /// nearest-upsample×f(tanh(Wd·z + bd)). Encoder: <c>sample [B, 3, H, W]</c> → <c>latent_sample</c>

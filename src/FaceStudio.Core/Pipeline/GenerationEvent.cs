@@ -1,0 +1,6 @@
+using FaceStudio.Core.Imaging;
+
+namespace FaceStudio.Core.Pipeline;
+
+/// <summary>Events of a streamed generation (<see cref="FaceStudioPipeline.GenerateStreamingAsync"/>).</summary>
+public abstract record GenerationEvent;
