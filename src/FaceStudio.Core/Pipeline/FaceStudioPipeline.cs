@@ -12,6 +12,7 @@ using FaceStudio.Core.Latents;
 using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Core.Text;
 using Microsoft.Extensions.Logging;
@@ -204,7 +205,7 @@ public sealed class FaceStudioPipeline : IDisposable
         ReadOnlyMemory<float> styleEmbedding = default;
         if (request.Style is not null && p.UsesStyleGuidance)
         {
-            ImageEncoding style = await _components.StyleEncoder!.EncodeAsync([request.Style.Image], ct).ConfigureAwait(false);
+            StyleEncoding style = await _components.StyleEncoder!.EncodeAsync([request.Style.Image], ct).ConfigureAwait(false);
             styleEmbedding = style.ImageEmbeds.Buffer.AsMemory(0, _components.StyleEncoder.EmbeddingSize);
         }
 

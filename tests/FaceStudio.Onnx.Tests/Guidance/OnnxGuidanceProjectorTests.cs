@@ -2,8 +2,8 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Guidance;
-using FaceStudio.Onnx.Writer.Models;
 using FaceStudio.Onnx.Writer;
+using FaceStudio.Onnx.Writer.Models;
 using FaceStudio.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 

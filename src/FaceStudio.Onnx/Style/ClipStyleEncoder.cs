@@ -1,19 +1,20 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace FaceStudio.Onnx.Identity;
+namespace FaceStudio.Onnx.Style;
 
 /// <summary>
-/// <see cref="IImageEncoder"/> over a CLIP vision ONNX export with projection (<c>CLIPVisionModelWithProjection</c>):
+/// <see cref="IStyleEncoder"/> over a CLIP vision ONNX export with projection (<c>CLIPVisionModelWithProjection</c>):
 /// shortest side to the graph's size with antialiased bicubic, centre crop, CLIP mean/std, one batched run;
 /// returns <c>image_embeds</c> and, when the graph has it, <c>last_hidden_state</c>.
 /// </summary>
-public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
+public sealed class ClipStyleEncoder : IStyleEncoder, IDisposable
 {
     private const string Component = "CLIP vision encoder";
     private const string EmbedsName = "image_embeds";
@@ -25,7 +26,7 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
     private readonly int _size;
 
     /// <summary>Adapts an open session; the graph's contract is checked here.</summary>
-    public ClipVisionEncoder(InferenceSession session, bool ownsSession = false, string modelName = "model")
+    public ClipStyleEncoder(InferenceSession session, bool ownsSession = false, string modelName = "model")
     {
         ArgumentNullException.ThrowIfNull(session);
         var contract = new GraphContract(session, Component, modelName);
@@ -58,10 +59,10 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
     }
 
     /// <summary>Loads a CLIP vision model file through the session factory.</summary>
-    public static ClipVisionEncoder Load(string path, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
+    public static ClipStyleEncoder Load(string path, Sessions.OnnxSessionOptions? sessionOptions = null, Sessions.ISessionFactory? factory = null)
     {
         return Sessions.SessionLoading.Own(Sessions.SessionLoading.OpenExisting(path, sessionOptions, factory, Component),
-            session => new ClipVisionEncoder(session, ownsSession: true, modelName: path));
+            session => new ClipStyleEncoder(session, ownsSession: true, modelName: path));
     }
 
     /// <inheritdoc />
@@ -78,7 +79,7 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<ImageEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
+    public Task<StyleEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Count == 0)
@@ -111,7 +112,7 @@ public sealed class ClipVisionEncoder : IImageEncoder, IDisposable
             hidden = new FloatTensor(OrtValueReader.ReadFloats(outputs[1]), OrtValueReader.Shape(outputs[1]));
         }
 
-        return Task.FromResult(new ImageEncoding(new FloatTensor(embeds, n, EmbeddingSize), hidden));
+        return Task.FromResult(new StyleEncoding(new FloatTensor(embeds, n, EmbeddingSize), hidden));
     }
 
     /// <inheritdoc />

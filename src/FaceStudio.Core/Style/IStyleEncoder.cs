@@ -1,13 +1,14 @@
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Tensors;
 
-namespace FaceStudio.Core.Identity;
+namespace FaceStudio.Core.Style;
 
 /// <summary>
 /// Style image to CLIP image embedding (<c>e_h</c> in the paper's hybrid guidance); CLIP vision in the ONNX backend.
-/// It lives beside the identity encoders because the guidance projector takes both signals together.
+/// Style has its own folder in the data flow (text, identity, style → guidance); the guidance projector takes the
+/// style and identity signals together.
 /// </summary>
-public interface IImageEncoder
+public interface IStyleEncoder
 {
     /// <summary>Length of one image embedding (the CLIP projection width, e.g. 768 or 1024).</summary>
     int EmbeddingSize { get; }
@@ -15,5 +16,5 @@ public interface IImageEncoder
     /// <summary>Encodes images in one batched run; each is resized and centre-cropped the way CLIP was trained.</summary>
     /// <param name="images">Upright RGB images of any size.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    Task<ImageEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default);
+    Task<StyleEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default);
 }

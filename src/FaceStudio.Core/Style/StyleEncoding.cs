@@ -1,9 +1,8 @@
-using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Tensors;
 
-namespace FaceStudio.Core.Identity;
+namespace FaceStudio.Core.Style;
 
-/// <summary>Output of an <see cref="IImageEncoder"/>.</summary>
+/// <summary>Output of an <see cref="IStyleEncoder"/>.</summary>
 /// <param name="ImageEmbeds">Projected image embeddings [B, E] (<c>image_embeds</c>), as the model returns them.</param>
 /// <param name="HiddenStates">Last hidden states [B, T, H] when the model exposes them (IP-Adapter Plus style projectors use them).</param>
-public sealed record ImageEncoding(FloatTensor ImageEmbeds, FloatTensor? HiddenStates);
+public sealed record StyleEncoding(FloatTensor ImageEmbeds, FloatTensor? HiddenStates);
