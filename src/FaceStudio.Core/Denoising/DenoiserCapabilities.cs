@@ -1,5 +1,3 @@
-using FaceStudio.Core.Tensors;
-
 namespace FaceStudio.Core.Denoising;
 
 /// <summary>What a denoiser accepts, read from its graph.</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Tensors;
-
 namespace FaceStudio.Core.Denoising;
 
 /// <summary>

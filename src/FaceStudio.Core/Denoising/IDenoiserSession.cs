@@ -1,5 +1,3 @@
-using FaceStudio.Core.Tensors;
-
 namespace FaceStudio.Core.Denoising;
 
 /// <summary>One generation's bound state (device buffers, bindings). Not thread-safe; dispose when done.</summary>

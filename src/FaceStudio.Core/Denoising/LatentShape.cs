@@ -1,5 +1,3 @@
-using FaceStudio.Core.Tensors;
-
 namespace FaceStudio.Core.Denoising;
 
 /// <summary>Shape of the latents: batch, channels, height, width.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Guidance;
 

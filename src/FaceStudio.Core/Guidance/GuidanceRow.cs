@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Core.Guidance;
 
 /// <summary>One batch row: its role and, for <see cref="GuidanceRowRole.Identity"/>, which identity.</summary>

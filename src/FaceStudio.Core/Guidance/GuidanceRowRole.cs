@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Core.Guidance;
 
 /// <summary>What one batch row of the guided prediction holds.</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Core.Guidance;
 
 /// <summary>How regions reach the denoiser.</summary>

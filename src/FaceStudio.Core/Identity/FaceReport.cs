@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Identity;
 

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Core.Identity;
 
 /// <summary>Which face of a reference photo stands for the person when the photo shows several.</summary>

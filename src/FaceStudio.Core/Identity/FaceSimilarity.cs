@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using FaceStudio.Core.Errors;
-using FaceStudio.Core.Imaging;
 
 namespace FaceStudio.Core.Identity;
 

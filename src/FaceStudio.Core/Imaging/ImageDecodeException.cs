@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Core.Imaging;
 
 /// <summary>The image data is empty, truncated or corrupt, or the file could not be read.</summary>

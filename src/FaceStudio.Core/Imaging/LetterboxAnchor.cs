@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Core.Imaging;
 
 /// <summary>Where <see cref="Letterbox.Fit"/> places the resized picture inside the canvas.</summary>

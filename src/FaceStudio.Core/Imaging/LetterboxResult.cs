@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Core.Imaging;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Core.Imaging;
 
 /// <summary>The data is not in one of the supported formats (PNG, JPEG, WebP, BMP).</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Imaging;
-
 namespace FaceStudio.Core.Pipeline;
 
 /// <summary>The generation finished.</summary>

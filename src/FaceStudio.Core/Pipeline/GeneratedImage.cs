@@ -1,6 +1,4 @@
-using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Imaging;
-using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Pipeline;
 

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Imaging;
-
 namespace FaceStudio.Core.Pipeline;
 
 /// <summary>Events of a streamed generation (<see cref="FaceStudioPipeline.GenerateStreamingAsync"/>).</summary>

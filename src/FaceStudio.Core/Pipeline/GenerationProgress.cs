@@ -1,5 +1,3 @@
-using FaceStudio.Core.Imaging;
-
 namespace FaceStudio.Core.Pipeline;
 
 /// <summary>A progress report. Reports of one request arrive in order.</summary>

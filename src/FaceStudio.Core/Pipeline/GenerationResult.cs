@@ -1,7 +1,3 @@
-using FaceStudio.Core.Guidance;
-using FaceStudio.Core.Imaging;
-using FaceStudio.Core.Regions;
-
 namespace FaceStudio.Core.Pipeline;
 
 /// <summary>The images of one request and how they were made.</summary>

@@ -1,7 +1,3 @@
-using FaceStudio.Core.Guidance;
-using FaceStudio.Core.Imaging;
-using FaceStudio.Core.Regions;
-
 namespace FaceStudio.Core.Pipeline;
 
 /// <summary>Wall time spent in each stage of a request.</summary>

@@ -1,7 +1,4 @@
 using System.Globalization;
-using FaceStudio.Core.Errors;
-using FaceStudio.Core.Guidance;
-using FaceStudio.Core.Identity;
 
 namespace FaceStudio.Core.Regions;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FaceStudio.Core.Errors;
 using FaceStudio.Core.Tensors;
 
 namespace FaceStudio.Core.Regions;

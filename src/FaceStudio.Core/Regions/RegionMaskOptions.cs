@@ -1,6 +1,5 @@
 using System.Globalization;
 using FaceStudio.Core.Errors;
-using FaceStudio.Core.Tensors;
 
 namespace FaceStudio.Core.Regions;
 

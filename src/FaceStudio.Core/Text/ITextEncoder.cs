@@ -1,5 +1,3 @@
-using FaceStudio.Core.Tensors;
-
 namespace FaceStudio.Core.Text;
 
 /// <summary>Prompt text to token embeddings (CLIP text encoder); owns its tokenizer.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Text;
 

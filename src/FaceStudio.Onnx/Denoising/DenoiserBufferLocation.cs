@@ -1,6 +1,3 @@
-using FaceStudio.Core.Errors;
-using FaceStudio.Onnx.Sessions;
-
 namespace FaceStudio.Onnx.Denoising;
 
 /// <summary>Where the denoiser keeps its bound tensors between steps.</summary>

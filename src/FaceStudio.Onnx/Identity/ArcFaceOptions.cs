@@ -1,9 +1,5 @@
 using System.Numerics.Tensors;
 using FaceStudio.Core.Errors;
-using FaceStudio.Core.Identity;
-using FaceStudio.Core.Imaging;
-using FaceStudio.Core.Tensors;
-using FaceStudio.Onnx.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Onnx.Sessions;
 
 /// <summary>CUDA provider settings.</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Onnx.Sessions;
 
 /// <summary>Execution providers FaceStudio knows how to configure.</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Onnx.Sessions;
 
 /// <summary>Graph optimisation level applied when a session loads.</summary>

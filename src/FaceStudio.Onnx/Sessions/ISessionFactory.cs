@@ -1,5 +1,4 @@
 using System.Globalization;
-using FaceStudio.Core.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;

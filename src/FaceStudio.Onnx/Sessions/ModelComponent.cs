@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Onnx.Sessions;
 
 /// <summary>The models a pipeline loads; each may get its own session options.</summary>

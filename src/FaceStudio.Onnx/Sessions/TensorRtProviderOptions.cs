@@ -1,5 +1,3 @@
-using FaceStudio.Core.Errors;
-
 namespace FaceStudio.Onnx.Sessions;
 
 /// <summary>TensorRT provider settings.</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Onnx.Writer.Models;
 
 /// <summary>Parameters of <see cref="AttentionUNetModel"/>; every matrix is [inputs, outputs] (row vector times matrix).</summary>

@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Onnx.Writer.Models;
 
 /// <summary>Parameters of the demo text encoder (row-major float32, before any fp16 storage rounding).</summary>

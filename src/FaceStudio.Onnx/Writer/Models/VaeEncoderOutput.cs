@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Onnx.Writer.Models;
 
 /// <summary>What a VAE encoder graph outputs.</summary>

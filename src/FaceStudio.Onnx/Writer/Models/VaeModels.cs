@@ -1,5 +1,3 @@
-using FaceStudio.Core.Denoising;
-
 namespace FaceStudio.Onnx.Writer.Models;
 
 /// <summary>
