@@ -1,5 +1,3 @@
-using FaceStudio.Imaging.DependencyInjection;
-using FaceStudio.Onnx.DependencyInjection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;

@@ -3,6 +3,7 @@ using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Tensors;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Benchmarks.Guidance;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 
 namespace FaceStudio.Benchmarks.Imaging;
@@ -14,7 +15,7 @@ public class ImagingBenchmarks
     private RgbImage _large = null!;
     private RgbImage _medium = null!;
     private float[] _chw = null!;
-    private AffineMatrix _align;
+    private SimilarityTransform _align;
 
     [GlobalSetup]
     public void Setup()
@@ -27,7 +28,7 @@ public class ImagingBenchmarks
         _medium = new RgbImage(512, 512);
         random.NextBytes(_medium.Pixels);
         _chw = new float[3 * 512 * 512];
-        _align = AffineMatrix.Similarity(0.3, 0.2, -40, 10);
+        _align = SimilarityTransform.FromScaleRotation(0.3, 0.2, -40, 10);
     }
 
     [Benchmark]
@@ -49,5 +50,5 @@ public class ImagingBenchmarks
     public RgbImage FromChw512() => ImageTensors.FromChw(_chw, 512, 512, ChannelNormalization.MinusOneToOne);
 
     [Benchmark]
-    public RgbImage WarpTo112() => AffineWarp.Warp(_large, _align, 112, 112);
+    public RgbImage WarpTo112() => OpenCvAffineWarp.Warp(_large, _align, 112, 112);
 }

@@ -7,7 +7,7 @@ namespace FaceStudio.Benchmarks.Text;
 /// Tokenising a prompt that fills the 77 positions exactly (75 content tokens), plain and with attention weights,
 /// and applying weights to [77, 768] hidden states.
 /// Run: dotnet run -c Release --project benchmarks/FaceStudio.Benchmarks -- --filter '*TokenizerBenchmarks*'
-/// The vocabulary comes from FACESTUDIO_TOKENIZER, else ../shared/data/clip-tokenizer beside the repository.
+/// The vocabulary comes from FACESTUDIO_TOKENIZER, else tests/TestData/clip-tokenizer in the repository.
 /// </summary>
 [MemoryDiagnoser]
 public class TokenizerBenchmarks
@@ -74,7 +74,7 @@ public class TokenizerBenchmarks
         {
             if (File.Exists(Path.Combine(dir.FullName, "FaceStudio.Core.sln")))
             {
-                return Path.Combine(dir.FullName, "..", "shared", "data", "clip-tokenizer");
+                return Path.Combine(dir.FullName, "tests", "TestData", "clip-tokenizer");
             }
         }
 

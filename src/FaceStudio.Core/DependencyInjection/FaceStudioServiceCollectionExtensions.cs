@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
+using FaceStudio.Core.AI;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace FaceStudio.Core.DependencyInjection;
+// In Microsoft.Extensions.DependencyInjection, as Microsoft's own Add… extensions are: found without an extra using.
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// Registers FaceStudio pipelines with Microsoft.Extensions.DependencyInjection. Backends add their own
@@ -41,14 +43,14 @@ public static class FaceStudioServiceCollectionExtensions
 
     /// <summary>
     /// Registers the default pipeline as a Microsoft.Extensions.AI <c>IImageGenerator</c> (needs an
-    /// <see cref="Imaging.IImageCodec"/> registration, e.g. <c>AddFaceStudioImaging()</c>).
+    /// <see cref="IImageCodec"/> registration, e.g. <c>AddFaceStudioImaging()</c>).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.Experimental("MEAI001")]
     public static IServiceCollection AddFaceStudioImageGenerator(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
 #pragma warning disable MEAI001 // IImageGenerator is experimental; this method carries the same diagnostic.
-        services.TryAddSingleton<Microsoft.Extensions.AI.IImageGenerator>(sp => new AI.FaceStudioImageGenerator(sp.GetRequiredService<FaceStudioPipeline>(), sp.GetRequiredService<Imaging.IImageCodec>()));
+        services.TryAddSingleton<Microsoft.Extensions.AI.IImageGenerator>(sp => new FaceStudioImageGenerator(sp.GetRequiredService<FaceStudioPipeline>(), sp.GetRequiredService<IImageCodec>()));
 #pragma warning restore MEAI001
         return services;
     }

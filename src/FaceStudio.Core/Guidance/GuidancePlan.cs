@@ -2,35 +2,6 @@ using FaceStudio.Core.Denoising;
 
 namespace FaceStudio.Core.Guidance;
 
-/// <summary>How regions reach the denoiser.</summary>
-public enum RegionMode
-{
-    /// <summary>The denoiser takes identity_tokens/identity_masks/identity_scales and routes attention itself.</summary>
-    Native,
-
-    /// <summary>One pass per identity plus a text-only pass, blended per step with the masks.</summary>
-    Composed,
-}
-
-/// <summary>What one batch row of the guided prediction holds.</summary>
-public enum GuidanceRowRole
-{
-    /// <summary>Empty/negative prompt, identities zeroed (<c>ε_u</c>).</summary>
-    Unconditional,
-
-    /// <summary>Prompt, identities zeroed (<c>ε_t</c>): the text-only pass of the composed path, and the middle row of separate identity guidance.</summary>
-    TextOnly,
-
-    /// <summary>Prompt and every identity through native regions (<c>ε_c</c>).</summary>
-    Conditional,
-
-    /// <summary>Prompt and one identity's tokens (composed path, <c>ε_k</c>).</summary>
-    Identity,
-}
-
-/// <summary>One batch row: its role and, for <see cref="GuidanceRowRole.Identity"/>, which identity.</summary>
-public readonly record struct GuidanceRow(GuidanceRowRole Role, int Identity = -1);
-
 /// <summary>
 /// The batches a guided prediction runs each step and how their rows combine. Rows are ordered
 /// Unconditional, [TextOnly], Conditional (native) or Unconditional, TextOnly, Identity 0..N−1 (composed), and

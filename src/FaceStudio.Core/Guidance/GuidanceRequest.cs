@@ -4,26 +4,6 @@ using FaceStudio.Core.Tensors;
 
 namespace FaceStudio.Core.Guidance;
 
-/// <summary>One face embedding with its mixing weight β.</summary>
-/// <param name="Embedding">ArcFace embedding (any norm; it is L2-normalised before mixing).</param>
-/// <param name="Weight">β ≥ 0.</param>
-public readonly record struct WeightedEmbedding(ReadOnlyMemory<float> Embedding, float Weight);
-
-/// <summary>
-/// One identity slot of a request: usually one person's embedding; several weighted embeddings mix people into one
-/// face (<c>e_f = Σ β_k e_f^k</c>).
-/// </summary>
-/// <param name="Components">One or more embeddings with their weights β.</param>
-/// <param name="Scale">Strength s of this identity in [0, 4] (IP-Adapter scale); 1 is the trained strength.</param>
-public sealed record IdentityGuidance(IReadOnlyList<WeightedEmbedding> Components, float Scale = 1f)
-{
-    /// <summary>Largest accepted per-identity scale.</summary>
-    public const float MaxScale = 4f;
-
-    /// <summary>One person, weight 1.</summary>
-    public static IdentityGuidance Single(ReadOnlyMemory<float> embedding, float scale = 1f) => new([new WeightedEmbedding(embedding, 1f)], scale);
-}
-
 /// <summary>Everything the composer turns into denoiser conditioning.</summary>
 /// <param name="PromptTokens">Text encoder output for the prompt, [T, D] or [1, T, D].</param>
 /// <param name="UnconditionalTokens">Text encoder output for the empty or negative prompt, same shape.</param>

@@ -49,7 +49,7 @@ public sealed class ScrfdDecoder
     /// <param name="scores">Per stride, <c>[anchors]</c> scores (already sigmoid-activated, as exported).</param>
     /// <param name="boxDistances">Per stride, <c>[anchors, 4]</c> distances (left, top, right, bottom) in stride units.</param>
     /// <param name="keypointOffsets">Per stride, <c>[anchors, 10]</c> keypoint offsets (x, y per point) in stride units.</param>
-    /// <param name="detScale">The letterbox scale (<see cref="ScrfdLetterbox.Scale"/>).</param>
+    /// <param name="detScale">The letterbox scale (<see cref="FaceStudio.Core.Imaging.LetterboxResult.ScaleY"/>).</param>
     /// <returns>Faces in photo pixels, best score first.</returns>
     public IReadOnlyList<DetectedFace> Decode(
         IReadOnlyList<float[]> scores, IReadOnlyList<float[]> boxDistances, IReadOnlyList<float[]> keypointOffsets, double detScale)

@@ -12,6 +12,7 @@ using FaceStudio.Core.Latents;
 using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Core.Text;
 using Microsoft.Extensions.Logging;
@@ -204,7 +205,7 @@ public sealed class FaceStudioPipeline : IDisposable
         ReadOnlyMemory<float> styleEmbedding = default;
         if (request.Style is not null && p.UsesStyleGuidance)
         {
-            ImageEncoding style = await _components.StyleEncoder!.EncodeAsync([request.Style.Image], ct).ConfigureAwait(false);
+            StyleEncoding style = await _components.StyleEncoder!.EncodeAsync([request.Style.Image], ct).ConfigureAwait(false);
             styleEmbedding = style.ImageEmbeds.Buffer.AsMemory(0, _components.StyleEncoder.EmbeddingSize);
         }
 
@@ -216,7 +217,7 @@ public sealed class FaceStudioPipeline : IDisposable
         GuidancePlan plan;
         if (embeddings.Length == 0)
         {
-            plan = TextOnlyPlan(promptTokens, uncondTokens, p.Guidance, p.LatentHeight, p.LatentWidth);
+            plan = TextGuidancePlan.Create(_components.Denoiser.Capabilities, promptTokens, uncondTokens, p.Guidance, p.LatentHeight, p.LatentWidth);
         }
         else
         {
@@ -252,7 +253,7 @@ public sealed class FaceStudioPipeline : IDisposable
             for (int b = 0; b < request.BatchCount; b++)
             {
                 int imageIndex = b;
-                latents[b] = await Task.Factory.StartNew(() => Denoise(p, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfig, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             denoiseTime = Lap(stage, GenerationStage.Denoising);
@@ -264,7 +265,7 @@ public sealed class FaceStudioPipeline : IDisposable
         for (int b = 0; b < request.BatchCount; b++)
         {
             FloatTensor decoded = await _components.LatentDecoder.DecodeAsync(latents[b], ct).ConfigureAwait(false);
-            EnsureFinite(decoded.Span, "VAE decoder output");
+            DenoiseLoop.EnsureFinite(decoded.Span, "VAE decoder output");
             images[b] = new GeneratedImage(ImageTensors.FromChw(decoded, ChannelNormalization.MinusOneToOne), p.Seed + b);
         }
 
@@ -302,55 +303,6 @@ public sealed class FaceStudioPipeline : IDisposable
         return new GenerationResult(images, metadata);
     }
 
-    private FloatTensor Denoise(PreparedRequest p, GuidedDenoiser guided, int channels, FloatTensor? initLatents, int imageIndex, IProgress<GenerationProgress>? progress, Action<StepEvent>? onStep, CancellationToken ct)
-    {
-        GenerationRequest request = p.Request;
-        int length = channels * p.LatentHeight * p.LatentWidth;
-        var noise = new PhiloxNoiseSource(unchecked((ulong)(p.Seed + imageIndex)));
-        IScheduler scheduler = SchedulerCatalog.Create(request.Scheduler, _components.SchedulerConfig, noise);
-        scheduler.SetTimesteps(request.Steps, p.Strength);
-
-        var latents = new float[length];
-        var scaled = new float[length];
-        var prediction = new float[length];
-        noise.NextGaussian(latents);
-        if (initLatents is not null)
-        {
-            scheduler.AddNoise(initLatents.Span, latents, 0, scaled);
-            scaled.CopyTo(latents, 0);
-        }
-        else
-        {
-            TensorPrimitives.Multiply(latents, scheduler.InitNoiseSigma, latents);
-        }
-
-        ReadOnlySpan<float> timesteps = scheduler.Timesteps;
-        int calls = timesteps.Length;
-        var watch = new Stopwatch();
-        for (int i = 0; i < calls; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            watch.Restart();
-            float t = scheduler.Timesteps[i];
-            scheduler.ScaleModelInput(latents, scaled, i);
-            guided.Predict(scaled, t, prediction, ct);
-            EnsureFinite(prediction, "denoiser output");
-            scheduler.Step(prediction, i, latents);
-            TimeSpan elapsed = watch.Elapsed;
-            _telemetry.Steps.Add(1);
-            _telemetry.StepDuration.Record(elapsed.TotalMilliseconds);
-            progress?.Report(new GenerationProgress(GenerationStage.Denoising, imageIndex, i + 1, calls));
-            if (onStep is not null)
-            {
-                RgbImage? preview = request.StepPreviews ? LatentPreview.Render(latents, channels, p.LatentHeight, p.LatentWidth) : null;
-                onStep(new StepEvent(imageIndex, i + 1, calls, t, elapsed, preview));
-            }
-        }
-
-        EnsureFinite(latents, "latents after the last step");
-        return new FloatTensor(latents, 1, channels, p.LatentHeight, p.LatentWidth);
-    }
-
     private async Task<RegionMaskSet?> BuildRegionsAsync(PreparedRequest p, CancellationToken ct)
     {
         GenerationRequest request = p.Request;
@@ -374,50 +326,11 @@ public sealed class FaceStudioPipeline : IDisposable
         {
             // Automatic: the faces in the style image, each expanded to a person region, left to right.
             RgbImage style = request.Style!.Image;
-            IReadOnlyList<Identity.DetectedFace> found = await _components.FaceDetector!.DetectAsync(style, ct).ConfigureAwait(false);
-            var faces = found.Select(f => new Regions.DetectedFace(new RegionBox(f.Box.X1, f.Box.Y1, f.Box.Width, f.Box.Height), f.Score)).ToArray();
+            IReadOnlyList<DetectedFace> faces = await _components.FaceDetector!.DetectAsync(style, ct).ConfigureAwait(false);
             regions = AutomaticRegions.FromFaces(faces, style.Width, style.Height, n, request.Width, request.Height, _options.AutomaticRegions);
         }
 
         return RegionMaskBuilder.Build(regions, n, request.Width, request.Height, _options.RegionMasks);
-    }
-
-    /// <summary>
-    /// Plain classifier-free guidance: rows [unconditional, conditional], in one run of 2 (dynamic batch) or in runs of
-    /// the denoiser's fixed batch size, the last run padded with copies of row 0 whose outputs are ignored.
-    /// </summary>
-    private GuidancePlan TextOnlyPlan(FloatTensor prompt, FloatTensor uncond, GuidanceOptions options, int latentHeight, int latentWidth)
-    {
-        int t = prompt.Dim(0), d = prompt.Dim(1);
-        DenoiserCapabilities caps = _components.Denoiser.Capabilities;
-        if (caps.ContextDim != d)
-        {
-            throw new ModelContractException(Inv($"The denoiser's context is {caps.ContextDim} wide but the text encoder's tokens are {d} wide."));
-        }
-
-        GuidanceRow[] rows = [new(GuidanceRowRole.Unconditional), new(GuidanceRowRole.Conditional)];
-        FloatTensor[] rowTokens = [uncond, prompt];
-        int rowsPerRun = caps.FixedBatchSize ?? rows.Length;
-        if (rowsPerRun <= 0)
-        {
-            throw new ModelContractException(Inv($"The denoiser's fixed batch size must be positive but is {rowsPerRun}."));
-        }
-
-        int runCount = (rows.Length + rowsPerRun - 1) / rowsPerRun;
-        var runs = new DenoiserConditioning[runCount];
-        for (int run = 0; run < runCount; run++)
-        {
-            var hidden = new FloatTensor(rowsPerRun, t, d);
-            for (int b = 0; b < rowsPerRun; b++)
-            {
-                int r = (run * rowsPerRun) + b;
-                rowTokens[r < rows.Length ? r : 0].Span.CopyTo(hidden.Buffer.AsSpan(b * t * d, t * d));
-            }
-
-            runs[run] = new DenoiserConditioning(hidden);
-        }
-
-        return new GuidancePlan(RegionMode.Composed, rows, runs, rowsPerRun, latentHeight, latentWidth, options, blend: null);
     }
 
     private PreparedRequest Prepare(GenerationRequest request)
@@ -640,16 +553,6 @@ public sealed class FaceStudioPipeline : IDisposable
         }
 
         return boxes;
-    }
-
-    private static void EnsureFinite(ReadOnlySpan<float> values, string what)
-    {
-        // One vectorised pass: a NaN or ±∞ anywhere makes the sum non-finite (overflow of finite values cannot
-        // happen at latent magnitudes).
-        if (!float.IsFinite(TensorPrimitives.Sum(values)))
-        {
-            throw new FaceStudioException(Inv($"The {what} contains NaN or infinite values (expected finite numbers); the model or its inputs are broken (e.g. fp16 overflow)."));
-        }
     }
 
     private static void CheckSize(string name, int value)

@@ -4,6 +4,7 @@ using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Latents;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +38,7 @@ public sealed class FaceStudioPipelineBuilder
     public IFaceDetector? FaceDetector { get; private set; }
 
     /// <summary>The style image encoder, if set.</summary>
-    public IImageEncoder? StyleEncoder { get; private set; }
+    public IStyleEncoder? StyleEncoder { get; private set; }
 
     /// <summary>The guidance projector, if set.</summary>
     public IGuidanceProjector? GuidanceProjector { get; private set; }
@@ -67,7 +68,7 @@ public sealed class FaceStudioPipelineBuilder
     public FaceStudioPipelineBuilder UseFaceDetector(IFaceDetector detector) { FaceDetector = detector ?? throw new ArgumentNullException(nameof(detector)); return this; }
 
     /// <summary>Sets the style image encoder (CLIP vision).</summary>
-    public FaceStudioPipelineBuilder UseStyleEncoder(IImageEncoder encoder) { StyleEncoder = encoder ?? throw new ArgumentNullException(nameof(encoder)); return this; }
+    public FaceStudioPipelineBuilder UseStyleEncoder(IStyleEncoder encoder) { StyleEncoder = encoder ?? throw new ArgumentNullException(nameof(encoder)); return this; }
 
     /// <summary>Sets the guidance projector.</summary>
     public FaceStudioPipelineBuilder UseGuidanceProjector(IGuidanceProjector projector) { GuidanceProjector = projector ?? throw new ArgumentNullException(nameof(projector)); return this; }

@@ -3,6 +3,7 @@ using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Latents;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
 
 namespace FaceStudio.Core.Pipeline;
@@ -29,7 +30,7 @@ public sealed record PipelineComponents
     public IFaceDetector? FaceDetector { get; init; }
 
     /// <summary>CLIP image encoder for the style image (hybrid guidance).</summary>
-    public IImageEncoder? StyleEncoder { get; init; }
+    public IStyleEncoder? StyleEncoder { get; init; }
 
     /// <summary>Embeddings to guidance tokens; needed for any identity.</summary>
     public IGuidanceProjector? GuidanceProjector { get; init; }

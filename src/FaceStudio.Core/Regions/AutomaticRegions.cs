@@ -1,61 +1,9 @@
 using System.Globalization;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
+using FaceStudio.Core.Identity;
 
 namespace FaceStudio.Core.Regions;
-
-/// <summary>
-/// How a face box grows into the region of the whole person: widened about its centre, extended a little above
-/// (hair) and further below (neck, shoulders, torso), then clamped to the image.
-/// </summary>
-/// <remarks>
-/// For a face box (x, y, w, h): the person box is centred on the face, <c>WidthFactor·w</c> wide, and spans
-/// from <c>y − AboveFactor·h</c> to <c>y + h + BelowFactor·h</c>. Defaults: 2.0, 0.5, 3.5.
-/// </remarks>
-public sealed record PersonRegionRule
-{
-    /// <summary>Person width in face widths, ≥ 1.</summary>
-    public float WidthFactor { get; init; } = 2.0f;
-
-    /// <summary>Extension above the face, in face heights, ≥ 0.</summary>
-    public float AboveFactor { get; init; } = 0.5f;
-
-    /// <summary>Extension below the face, in face heights, ≥ 0.</summary>
-    public float BelowFactor { get; init; } = 3.5f;
-
-    /// <summary>Throws <see cref="FaceStudioValidationException"/> naming the first factor outside its range.</summary>
-    public void Validate()
-    {
-        GuidanceOptions.CheckRange(nameof(WidthFactor), WidthFactor, 1f, 100f);
-        GuidanceOptions.CheckRange(nameof(AboveFactor), AboveFactor, 0f, 100f);
-        GuidanceOptions.CheckRange(nameof(BelowFactor), BelowFactor, 0f, 100f);
-    }
-
-    /// <summary>The person box for a face box, clamped to a <paramref name="imageWidth"/> × <paramref name="imageHeight"/> image.</summary>
-    public RegionBox Expand(RegionBox face, int imageWidth, int imageHeight)
-    {
-        float width = face.Width * WidthFactor;
-        float top = face.Y - (AboveFactor * face.Height);
-        float bottom = face.Bottom + (BelowFactor * face.Height);
-        return new RegionBox(face.CenterX - (width / 2f), top, width, bottom - top).ClampTo(imageWidth, imageHeight);
-    }
-}
-
-/// <summary>Settings for regions derived from faces found in a style/content image.</summary>
-public sealed record AutomaticRegionOptions
-{
-    /// <summary>Face-to-person expansion.</summary>
-    public PersonRegionRule Rule { get; init; } = new();
-
-    /// <summary>Faces scoring below this (in [0, 1]) are ignored.</summary>
-    public float MinScore { get; init; } = 0.5f;
-
-    /// <summary>
-    /// Explicit assignment: entry k is the index (in the detector's list) of identity k's face. Null: the kept faces
-    /// are sorted left to right by box centre and identity k takes the k-th (their count must equal the identities').
-    /// </summary>
-    public IReadOnlyList<int>? FaceForIdentity { get; init; }
-}
 
 /// <summary>Regions from detected faces: each face expanded to a person box and assigned to an identity.</summary>
 public static class AutomaticRegions
@@ -108,7 +56,7 @@ public static class AutomaticRegions
         {
             chosen = Enumerable.Range(0, faces.Count)
                 .Where(i => faces[i].Score >= options.MinScore)
-                .OrderBy(i => faces[i].Box.CenterX)
+                .OrderBy(i => BoxOf(faces[i]).CenterX)
                 .ThenBy(i => i)
                 .ToArray();
             if (chosen.Length != identityCount)
@@ -122,11 +70,18 @@ public static class AutomaticRegions
         var regions = new IdentityRegion[identityCount];
         for (int k = 0; k < identityCount; k++)
         {
-            RegionBox person = options.Rule.Expand(faces[chosen[k]].Box, sourceWidth, sourceHeight);
+            RegionBox person = options.Rule.Expand(BoxOf(faces[chosen[k]]), sourceWidth, sourceHeight);
             regions[k] = IdentityRegion.FromBox(person.Rescale(sx, sy));
         }
 
         return regions;
+    }
+
+    /// <summary>The face box of a detection as a region box (left, top, width, height).</summary>
+    public static RegionBox BoxOf(DetectedFace face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        return new RegionBox(face.Box.X1, face.Box.Y1, face.Box.Width, face.Box.Height);
     }
 
     private static void CheckPositive(string name, int value)

@@ -25,8 +25,3 @@ public readonly record struct RegionBox(float X, float Y, float Width, float Hei
     /// <summary>The box mapped from one image size to another (both axes scaled independently).</summary>
     public RegionBox Rescale(float scaleX, float scaleY) => new(X * scaleX, Y * scaleY, Width * scaleX, Height * scaleY);
 }
-
-/// <summary>A face found by a detector: its box in pixels of the image it was found in, and its score.</summary>
-/// <param name="Box">Face box in source-image pixels.</param>
-/// <param name="Score">Detector confidence in [0, 1].</param>
-public readonly record struct DetectedFace(RegionBox Box, float Score = 1f);

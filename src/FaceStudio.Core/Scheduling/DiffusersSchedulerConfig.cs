@@ -4,11 +4,6 @@ using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Scheduling;
 
-/// <summary>A diffusers scheduler configuration mapped onto the SDK: the catalog name and its settings.</summary>
-/// <param name="Name">Stable scheduler name (see <see cref="SchedulerCatalog"/>).</param>
-/// <param name="Config">The settings.</param>
-public sealed record DiffusersScheduler(string Name, SchedulerConfig Config);
-
 /// <summary>
 /// Reads diffusers' <c>scheduler_config.json</c> (as shipped in model folders) into the SDK's scheduler settings.
 /// Any setting the SDK cannot honour is an error naming it, never silently ignored.

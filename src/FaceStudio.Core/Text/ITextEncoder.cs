@@ -1,5 +1,3 @@
-using FaceStudio.Core.Tensors;
-
 namespace FaceStudio.Core.Text;
 
 /// <summary>Prompt text to token embeddings (CLIP text encoder); owns its tokenizer.</summary>
@@ -22,8 +20,3 @@ public interface ITextEncoder
     /// <returns><c>last_hidden_state</c> as [B, T, D] (T the same for every prompt) and, when the model has it, <c>pooler_output</c> as [B, D].</returns>
     Task<TextEncoding> EncodeAsync(IReadOnlyList<string> prompts, CancellationToken cancellationToken = default);
 }
-
-/// <summary>Output of a text encoder.</summary>
-/// <param name="HiddenStates">Token embeddings [B, T, D].</param>
-/// <param name="Pooled">Pooled embedding [B, D], when the model provides one.</param>
-public sealed record TextEncoding(FloatTensor HiddenStates, FloatTensor? Pooled);

@@ -4,11 +4,6 @@ using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Text;
 
-/// <summary>One piece of a prompt and the attention weight its tokens get.</summary>
-/// <param name="Text">The text, brackets and escapes removed.</param>
-/// <param name="Weight">Multiplier for the embeddings of this text's tokens (1 = unchanged).</param>
-public readonly record struct WeightedFragment(string Text, float Weight);
-
 /// <summary>
 /// Parses the attention syntax of the popular Stable Diffusion UIs (AUTOMATIC1111's <c>parse_prompt_attention</c>):
 /// <c>(words)</c> multiplies by 1.1, <c>[words]</c> divides by 1.1, <c>(words:1.3)</c> multiplies by 1.3, brackets nest

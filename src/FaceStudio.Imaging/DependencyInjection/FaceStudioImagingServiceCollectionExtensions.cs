@@ -1,8 +1,9 @@
 using FaceStudio.Core.Imaging;
-using Microsoft.Extensions.DependencyInjection;
+using FaceStudio.Imaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace FaceStudio.Imaging.DependencyInjection;
+// In Microsoft.Extensions.DependencyInjection, as Microsoft's own Add… extensions are: found without an extra using.
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the SkiaSharp image codec.</summary>
 public static class FaceStudioImagingServiceCollectionExtensions

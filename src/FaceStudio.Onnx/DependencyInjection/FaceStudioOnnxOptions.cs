@@ -3,7 +3,7 @@ using FaceStudio.Onnx.Sessions;
 namespace FaceStudio.Onnx.DependencyInjection;
 
 /// <summary>
-/// Settings of a pipeline registered with <see cref="FaceStudioOnnxServiceCollectionExtensions.AddFaceStudio(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>,
+/// Settings of a pipeline registered with <see cref="Microsoft.Extensions.DependencyInjection.FaceStudioOnnxServiceCollectionExtensions.AddFaceStudio(Microsoft.Extensions.DependencyInjection.IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration)"/>,
 /// bindable from configuration (section <c>FaceStudio</c> by convention). Validated when the host starts.
 /// </summary>
 public sealed class FaceStudioOnnxOptions

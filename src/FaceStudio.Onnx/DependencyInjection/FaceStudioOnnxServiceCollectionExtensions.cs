@@ -1,13 +1,13 @@
-using FaceStudio.Core.DependencyInjection;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Onnx.DependencyInjection;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace FaceStudio.Onnx.DependencyInjection;
+// In Microsoft.Extensions.DependencyInjection, as Microsoft's own Add… extensions are: found without an extra using.
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// <c>services.AddFaceStudio(...)</c>: a <see cref="FaceStudioPipeline"/> over a model pack (or the demo pack),
@@ -48,7 +48,7 @@ public static class FaceStudioOnnxServiceCollectionExtensions
     private static IServiceCollection Add(IServiceCollection services, string? name, Action<OptionsBuilder<FaceStudioOnnxOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        string optionsName = name ?? Options.DefaultName;
+        string optionsName = name ?? Microsoft.Extensions.Options.Options.DefaultName;
         OptionsBuilder<FaceStudioOnnxOptions> options = services.AddOptions<FaceStudioOnnxOptions>(optionsName);
         configure(options);
         options.ValidateOnStart();

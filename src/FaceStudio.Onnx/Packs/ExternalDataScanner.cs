@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Fields = FaceStudio.Onnx.Contracts.OnnxProtoFields;
 
 namespace FaceStudio.Onnx.Packs;
 
@@ -21,7 +22,7 @@ internal static class ExternalDataScanner
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
-            if (WireFormat.GetTagFieldNumber(tag) == 7 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            if (WireFormat.GetTagFieldNumber(tag) == Fields.Model.Graph && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
             {
                 Nested(input, locations, 0, ScanGraph);
             }
@@ -46,7 +47,6 @@ internal static class ExternalDataScanner
         CheckEnd(input, end);
     }
 
-    // GraphProto: node = 1, initializer = 5, sparse_initializer = 15.
     private static void ScanGraph(CodedInputStream input, long end, SortedSet<string> locations, int depth)
     {
         while (input.Position < end)
@@ -60,13 +60,13 @@ internal static class ExternalDataScanner
 
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 1:
+                case Fields.Graph.Node:
                     Nested(input, locations, depth + 1, ScanNode);
                     break;
-                case 5:
+                case Fields.Graph.Initializer:
                     Nested(input, locations, depth + 1, ScanTensor);
                     break;
-                case 15:
+                case Fields.Graph.SparseInitializer:
                     Nested(input, locations, depth + 1, ScanSparseTensor);
                     break;
                 default:
@@ -76,13 +76,13 @@ internal static class ExternalDataScanner
         }
     }
 
-    // NodeProto: attribute = 5. Subgraph bodies and tensor attributes may name external data too.
+    // Subgraph bodies and tensor attributes may name external data too.
     private static void ScanNode(CodedInputStream input, long end, SortedSet<string> locations, int depth)
     {
         while (input.Position < end)
         {
             uint tag = input.ReadTag();
-            if (WireFormat.GetTagFieldNumber(tag) == 5 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            if (WireFormat.GetTagFieldNumber(tag) == Fields.Node.Attribute && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
             {
                 Nested(input, locations, depth + 1, ScanAttribute);
             }
@@ -93,7 +93,6 @@ internal static class ExternalDataScanner
         }
     }
 
-    // AttributeProto: t = 5, g = 6, tensors = 10, graphs = 11, sparse_tensor = 22, sparse_tensors = 23.
     private static void ScanAttribute(CodedInputStream input, long end, SortedSet<string> locations, int depth)
     {
         while (input.Position < end)
@@ -107,13 +106,13 @@ internal static class ExternalDataScanner
 
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 5 or 10:
+                case Fields.Attribute.T or Fields.Attribute.Tensors:
                     Nested(input, locations, depth + 1, ScanTensor);
                     break;
-                case 6 or 11:
+                case Fields.Attribute.G or Fields.Attribute.Graphs:
                     Nested(input, locations, depth + 1, ScanGraph);
                     break;
-                case 22 or 23:
+                case Fields.Attribute.SparseTensor or Fields.Attribute.SparseTensors:
                     Nested(input, locations, depth + 1, ScanSparseTensor);
                     break;
                 default:
@@ -123,13 +122,13 @@ internal static class ExternalDataScanner
         }
     }
 
-    // SparseTensorProto: values = 1, indices = 2 (both TensorProto).
+    // SparseTensorProto: values and indices are both TensorProto.
     private static void ScanSparseTensor(CodedInputStream input, long end, SortedSet<string> locations, int depth)
     {
         while (input.Position < end)
         {
             uint tag = input.ReadTag();
-            if (WireFormat.GetTagFieldNumber(tag) is 1 or 2 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            if (WireFormat.GetTagFieldNumber(tag) is Fields.SparseTensor.Values or Fields.SparseTensor.Indices && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
             {
                 Nested(input, locations, depth + 1, ScanTensor);
             }
@@ -145,7 +144,7 @@ internal static class ExternalDataScanner
         while (input.Position < end)
         {
             uint tag = input.ReadTag();
-            if (WireFormat.GetTagFieldNumber(tag) == 13 && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            if (WireFormat.GetTagFieldNumber(tag) == Fields.Tensor.ExternalData && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
             {
                 string? key = null, value = null;
                 long entryEnd = EndOfNested(input);
@@ -154,10 +153,10 @@ internal static class ExternalDataScanner
                     uint entryTag = input.ReadTag();
                     switch (WireFormat.GetTagFieldNumber(entryTag))
                     {
-                        case 1:
+                        case Fields.StringStringEntry.Key:
                             key = input.ReadString();
                             break;
-                        case 2:
+                        case Fields.StringStringEntry.Value:
                             value = input.ReadString();
                             break;
                         default:

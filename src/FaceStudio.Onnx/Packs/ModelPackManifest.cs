@@ -35,35 +35,3 @@ public sealed record ModelPackManifest
     [JsonPropertyName("options")]
     public ManifestOptions? Options { get; init; }
 }
-
-/// <summary>Tokenizer files named by the manifest.</summary>
-public sealed record ManifestTokenizer
-{
-    /// <summary>BPE vocabulary (token → id).</summary>
-    [JsonPropertyName("vocab")]
-    public string? Vocab { get; init; }
-
-    /// <summary>BPE merges.</summary>
-    [JsonPropertyName("merges")]
-    public string? Merges { get; init; }
-
-    /// <summary>Optional tokenizer_config.json (special tokens, max length).</summary>
-    [JsonPropertyName("config")]
-    public string? Config { get; init; }
-}
-
-/// <summary>Contract options that are not in the graphs.</summary>
-public sealed record ManifestOptions
-{
-    /// <summary>VAE latent scaling factor (default: vae_decoder/config.json's scaling_factor, else 0.18215).</summary>
-    [JsonPropertyName("vaeScalingFactor")]
-    public float? VaeScalingFactor { get; init; }
-
-    /// <summary>Guidance flavour of the projector: <c>facestudio</c> or <c>ip-adapter-faceid</c>.</summary>
-    [JsonPropertyName("guidance")]
-    public string? Guidance { get; init; }
-
-    /// <summary>Tokens per identity produced by the projector.</summary>
-    [JsonPropertyName("identityTokens")]
-    public int? IdentityTokens { get; init; }
-}

@@ -1,11 +1,13 @@
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
 using FaceStudio.Onnx.Guidance;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Sessions;
+using FaceStudio.Onnx.Style;
 using FaceStudio.Onnx.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -74,7 +76,7 @@ public static class ModelPackPipelineExtensions
 
             if (builder.StyleEncoder is null && pack.ImageEncoderPath is { } imagePath)
             {
-                builder.UseStyleEncoder(Own(ClipVisionEncoder.Load(imagePath, sessionOptions.For(ModelComponent.ImageEncoder), factory)));
+                builder.UseStyleEncoder(Own(ClipStyleEncoder.Load(imagePath, sessionOptions.For(ModelComponent.ImageEncoder), factory)));
             }
 
             if (builder.GuidanceProjector is null && pack.ProjectorPath is { } projectorPath)

@@ -6,20 +6,6 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Sessions;
 
-/// <summary>The configuration asked for cannot run with the installed ONNX Runtime (e.g. a missing execution provider).</summary>
-public sealed class OnnxRuntimeConfigurationException : FaceStudioException
-{
-    /// <summary>Creates the exception.</summary>
-    public OnnxRuntimeConfigurationException(string message, Exception? innerException = null) : base(message, innerException) { }
-}
-
-/// <summary>Creates ONNX Runtime sessions from <see cref="OnnxSessionOptions"/>.</summary>
-public interface ISessionFactory
-{
-    /// <summary>Loads <paramref name="modelPath"/> with <paramref name="options"/>. The session is thread-safe for <c>Run</c>; the caller disposes it.</summary>
-    InferenceSession Create(string modelPath, OnnxSessionOptions options);
-}
-
 /// <summary>
 /// The one place that turns <see cref="OnnxSessionOptions"/> into ONNX Runtime <see cref="SessionOptions"/>
 /// and sessions. Checks that the installed native runtime has the requested provider first, so a missing

@@ -1,6 +1,7 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Tensors;
+using FaceStudio.TestSupport;
 using static FaceStudio.Core.Tests.Guidance.GuidanceTestKit;
 
 namespace FaceStudio.Core.Tests.Guidance;

@@ -1,6 +1,7 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Tensors;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Guidance;
 

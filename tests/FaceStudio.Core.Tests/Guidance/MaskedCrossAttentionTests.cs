@@ -1,4 +1,5 @@
 using FaceStudio.Core.Guidance;
+using FaceStudio.TestSupport;
 using static FaceStudio.Core.Tests.Guidance.GuidanceTestKit;
 
 namespace FaceStudio.Core.Tests.Guidance;

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Guidance;
 

@@ -1,6 +1,7 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace FaceStudio.Core.Tests.Identity;
@@ -199,7 +200,7 @@ public class IdentityMixTests
     }
 }
 
-public class IdentitySourceTests
+public class IdentityInputTests
 {
     [Fact]
     public async Task Embedding_stands_in_for_photos_and_photos_are_encoded()
@@ -211,13 +212,12 @@ public class IdentitySourceTests
         var encoder = new IdentityEncoder(det, embedder);
 
         var given = IdentityEmbedding.FromVector([0f, 3f, 4f, 0f]);
-        Assert.Same(given, await IdentitySource.FromEmbedding(given).ResolveAsync(encoder));
+        Assert.Same(given, await IdentityInput.FromEmbedding(given).ResolveAsync(encoder));
         Assert.Empty(embedder.Batches); // no model run for a precomputed identity
 
-        var fromPhotos = await IdentitySource.FromPhotos(new IdentityPhoto("p.png", img)).ResolveAsync(encoder);
+        var fromPhotos = await IdentityInput.FromPhotos(new IdentityPhoto("p.png", img)).ResolveAsync(encoder);
         double n = Math.Sqrt(2); // black crop → (1, 0, 0, 1)/√2
         Assert.Equal(1 / n, fromPhotos.Vector[0], 1e-6);
         Assert.Equal(1 / n, fromPhotos.Vector[3], 1e-6);
-        Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => IdentitySource.FromPhotos());
     }
 }

@@ -1,5 +1,6 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
+using FaceStudio.Core.Imaging;
 
 namespace FaceStudio.Core.Tests.Identity;
 
@@ -118,10 +119,12 @@ public class ScrfdDecoderTests
     [InlineData(1000, 10, 640, 640, 640, 6)]   // int(640 · 0.01) = 6
     public void Letterbox_fills_the_limiting_side_and_truncates_the_other(int w, int h, int iw, int ih, int ew, int eh)
     {
-        var l = ScrfdLetterbox.Compute(w, h, iw, ih);
+        // The letterbox the detector runs (Letterbox.Fit, top-left anchor).
+        var l = Letterbox.Fit(new RgbImage(w, h), iw, ih);
         Assert.Equal(ew, l.ResizedWidth);
         Assert.Equal(eh, l.ResizedHeight);
-        Assert.Equal((double)eh / h, l.Scale);
+        Assert.Equal((double)eh / h, l.ScaleY);
+        Assert.Equal((iw, ih), (l.Image.Width, l.Image.Height));
     }
 
     [Fact]

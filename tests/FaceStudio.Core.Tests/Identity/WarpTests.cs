@@ -1,6 +1,7 @@
 using System.Numerics;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Identity;
 

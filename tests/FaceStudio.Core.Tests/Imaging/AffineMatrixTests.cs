@@ -1,5 +1,6 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Imaging;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Imaging;
 

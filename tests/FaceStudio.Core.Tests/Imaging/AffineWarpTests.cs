@@ -1,4 +1,5 @@
 using FaceStudio.Core.Imaging;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Imaging;
 

@@ -6,6 +6,7 @@ using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Pipeline;
 

@@ -4,8 +4,10 @@ using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Style;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Core.Text;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Core.Tests.Pipeline;
 
@@ -230,7 +232,7 @@ internal sealed class FakeEncoder(int latentChannels = 4, int downscaleFactor = 
 }
 
 /// <summary>Style encoder fake: a constant embedding of the given size; counts calls.</summary>
-internal sealed class FakeImageEncoder(int embeddingSize) : IImageEncoder
+internal sealed class FakeImageEncoder(int embeddingSize) : IStyleEncoder
 {
     private int _calls;
 
@@ -238,11 +240,11 @@ internal sealed class FakeImageEncoder(int embeddingSize) : IImageEncoder
 
     public int EmbeddingSize => embeddingSize;
 
-    public Task<ImageEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
+    public Task<StyleEncoding> EncodeAsync(IReadOnlyList<RgbImage> images, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
         var embeds = new FloatTensor(images.Count, embeddingSize);
         Array.Fill(embeds.Buffer, 0.1f);
-        return Task.FromResult(new ImageEncoding(embeds, null));
+        return Task.FromResult(new StyleEncoding(embeds, null));
     }
 }

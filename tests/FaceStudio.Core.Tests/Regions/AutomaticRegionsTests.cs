@@ -1,13 +1,19 @@
+using System.Numerics;
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Identity;
 using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Tests.Regions;
 
 public class AutomaticRegionsTests
 {
-    private static readonly DetectedFace Right = new(new RegionBox(300, 100, 40, 50), 0.9f);
-    private static readonly DetectedFace Left = new(new RegionBox(100, 80, 60, 60), 0.95f);
-    private static readonly DetectedFace Faint = new(new RegionBox(200, 10, 10, 10), 0.2f);
+    private static readonly DetectedFace Right = Face(300, 100, 40, 50, 0.9f);
+    private static readonly DetectedFace Left = Face(100, 80, 60, 60, 0.95f);
+    private static readonly DetectedFace Faint = Face(200, 10, 10, 10, 0.2f);
+
+    /// <summary>A detection with box (x, y, w × h); the landmarks play no part in regions.</summary>
+    private static DetectedFace Face(float x, float y, float w, float h, float score = 1f) =>
+        new(new FaceBox(x, y, x + w, y + h), score, [.. Enumerable.Repeat(new Vector2(x + (w / 2), y + (h / 2)), DetectedFace.LandmarkCount)]);
 
     private static float[] LatentMask(IdentityRegion region) => RegionMaskBuilder.Build([region], 1, 512, 512, new RegionMaskOptions { Levels = 1 }).Latent.Mask(0).ToArray();
 
@@ -17,10 +23,10 @@ public class AutomaticRegionsTests
         var rule = new PersonRegionRule();
 
         // Face (100, 80, 60 × 60): width 120 about centre 130, top 80 − 30, bottom 140 + 210.
-        Assert.Equal(new RegionBox(70, 50, 120, 300), rule.Expand(Left.Box, 512, 512));
+        Assert.Equal(new RegionBox(70, 50, 120, 300), rule.Expand(AutomaticRegions.BoxOf(Left), 512, 512));
 
         // Near the bottom edge the extension is cut at the image.
-        Assert.Equal(new RegionBox(70, 50, 120, 250), rule.Expand(Left.Box, 512, 300));
+        Assert.Equal(new RegionBox(70, 50, 120, 250), rule.Expand(AutomaticRegions.BoxOf(Left), 512, 300));
     }
 
     [Fact]
@@ -28,8 +34,8 @@ public class AutomaticRegionsTests
     {
         IReadOnlyList<IdentityRegion> regions = AutomaticRegions.FromFaces([Right, Faint, Left], 512, 512, 2, 512, 512);
 
-        float[] expected0 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(Left.Box, 512, 512)));
-        float[] expected1 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(Right.Box, 512, 512)));
+        float[] expected0 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(AutomaticRegions.BoxOf(Left), 512, 512)));
+        float[] expected1 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(AutomaticRegions.BoxOf(Right), 512, 512)));
         Assert.Equal(expected0, LatentMask(regions[0]));
         Assert.Equal(expected1, LatentMask(regions[1]));
     }
@@ -38,7 +44,7 @@ public class AutomaticRegionsTests
     public void An_explicit_map_picks_faces_and_boxes_are_rescaled_to_the_output()
     {
         // Source 1024 × 1024, output 512 × 512: every coordinate halves.
-        var face = new DetectedFace(new RegionBox(200, 160, 120, 120));
+        var face = Face(200, 160, 120, 120);
         IReadOnlyList<IdentityRegion> regions = AutomaticRegions.FromFaces([Right, face], 1024, 1024, 1, 512, 512, new AutomaticRegionOptions { FaceForIdentity = [1] });
 
         Assert.Equal(LatentMask(IdentityRegion.FromBox(new RegionBox(70, 50, 120, 300))), LatentMask(regions[0]));

@@ -5,17 +5,17 @@ using FaceStudio.Core.Scheduling;
 
 namespace FaceStudio.Core.Tests.Scheduling;
 
-/// <summary>Reads the diffusers reference trajectory file (format: ../shared/golden/README.md).</summary>
+/// <summary>Reads the diffusers reference trajectory file (format and origin: tests/TestData/README.md).</summary>
 internal static class GoldenTrajectories
 {
     public const string EnvironmentVariable = "FACESTUDIO_SCHEDULER_TRAJECTORIES";
-    private const string RelativeDefault = "../shared/golden/scheduler-trajectories.json";
+    private const string RelativeDefault = "TestData/golden/scheduler-trajectories.json";
     private static readonly Lazy<(string? Path, JsonDocument? Document)> Loaded = new(Load);
 
     public static string? FilePath => Loaded.Value.Path;
 
     public static JsonElement Root => Loaded.Value.Document?.RootElement
-        ?? throw new InvalidOperationException($"Golden trajectory file not found at '{FilePath ?? "(no repository root found)"}': set {EnvironmentVariable} or provide {RelativeDefault} next to the repository root.");
+        ?? throw new InvalidOperationException($"Golden trajectory file not found at '{FilePath ?? "(no repository root found)"}': set {EnvironmentVariable} or provide {RelativeDefault} beside the test assembly.");
 
     public static IEnumerable<string> CaseNames()
     {
@@ -46,19 +46,8 @@ internal static class GoldenTrajectories
         return (path, JsonDocument.Parse(File.ReadAllText(path)));
     }
 
-    private static string? FindDefault()
-    {
-        // Walk up from the test binaries to the repository root (the folder with Directory.Build.props).
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Directory.Build.props")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, RelativeDefault));
-            }
-        }
-
-        return null;
-    }
+    // The copy of tests/TestData that the build puts beside the test assembly.
+    private static string FindDefault() => Path.Combine(AppContext.BaseDirectory, RelativeDefault);
 
     /// <summary>The analytic model of the file: eps(x,t) = 0.5·x·cos(t/1000) + 0.2·sin(3x + t/250).</summary>
     public static void Model(ReadOnlySpan<float> x, double t, Span<float> output)

@@ -5,6 +5,6 @@ namespace FaceStudio.Core.Tests.Text;
 /// <summary>Loads the 49,408-entry vocabulary once for all tokenizer tests.</summary>
 public sealed class ClipTokenizerFixture
 {
-    /// <summary>The tokenizer built from ../shared/data/clip-tokenizer.</summary>
+    /// <summary>The tokenizer built from tests/TestData/clip-tokenizer.</summary>
     public ClipTokenizer Tokenizer { get; } = ClipTokenizer.FromDirectory(TestData.ClipTokenizerDirectory);
 }

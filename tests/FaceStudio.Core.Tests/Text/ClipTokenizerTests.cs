@@ -17,7 +17,7 @@ public class ClipTokenizerTests : IClassFixture<ClipTokenizerFixture>
 
     private static int[] Parse(string ids) => ids.Split(' ').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    // The two reference sequences published in ../shared/data/clip-tokenizer/README.md (public test suites).
+    // The two reference sequences published in tests/TestData/README.md (public test suites).
     [Theory]
     [InlineData("a photo of a cat", "49406 320 1125 539 320 2368 49407")]
     [InlineData("a photo of an astronaut riding a horse on mars", "49406 320 1125 539 550 18376 6765 320 4558 525 7496 49407")]
@@ -25,7 +25,7 @@ public class ClipTokenizerTests : IClassFixture<ClipTokenizerFixture>
         Assert.Equal(Parse(expected), Ids(text));
 
     // Expected ids below come from an independent Python port of OpenAI CLIP's simple_tokenizer.py (bytes_to_unicode,
-    // the same regex through the `regex` module, rank-ordered merges) run over ../shared/data/clip-tokenizer.
+    // the same regex through the `regex` module, rank-ordered merges) run over tests/TestData/clip-tokenizer.
     [Theory]
     [InlineData("A Photo OF a CAT", "49406 320 1125 539 320 2368 49407")]
     [InlineData("hello, world! (best quality), masterpiece...", "49406 3306 267 1002 256 263 949 3027 2361 12066 678 49407")]

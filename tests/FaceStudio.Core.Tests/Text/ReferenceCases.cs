@@ -4,7 +4,7 @@ namespace FaceStudio.Core.Tests.Text;
 /// Expected outputs computed outside this code base, for random strings (mixed scripts, emoji, digits, symbols,
 /// entities, contractions; bracket soup). Tokenizer ids: an independent Python port of OpenAI CLIP's
 /// simple_tokenizer.py (bytes_to_unicode, the pattern through the `regex` module, rank-ordered merges) over
-/// ../shared/data/clip-tokenizer, start and end tokens included, not truncated. Attention fragments: a Python port of
+/// tests/TestData/clip-tokenizer, start and end tokens included, not truncated. Attention fragments: a Python port of
 /// AUTOMATIC1111's regex-based parse_prompt_attention; weights as Python printed them (repr of the double).
 /// </summary>
 internal static class ReferenceCases

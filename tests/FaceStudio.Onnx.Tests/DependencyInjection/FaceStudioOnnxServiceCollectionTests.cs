@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using FaceStudio.Core.AI;
-using FaceStudio.Core.DependencyInjection;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Imaging;
-using FaceStudio.Imaging.DependencyInjection;
-using FaceStudio.Onnx.DependencyInjection;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Tests.Pipeline;

@@ -4,6 +4,7 @@ using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Guidance;
 using FaceStudio.Onnx.Writer;
 using FaceStudio.Onnx.Writer.Models;
+using FaceStudio.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Guidance;

@@ -3,6 +3,7 @@ using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Identity.TestModels;
+using FaceStudio.Onnx.Style;
 using FaceStudio.Onnx.Writer;
 using Microsoft.ML.OnnxRuntime;
 
@@ -104,7 +105,7 @@ public sealed class EmbedderTests
     public async Task Clip_resizes_crops_and_normalises_with_CLIP_statistics()
     {
         float[] w = Weights(9, 3 * Dim), b = Weights(10, Dim);
-        using var encoder = new ClipVisionEncoder(new InferenceSession(EmbedderTestModels.ClipVision(w, b).ToBytes()), ownsSession: true);
+        using var encoder = new ClipStyleEncoder(new InferenceSession(EmbedderTestModels.ClipVision(w, b).ToBytes()), ownsSession: true);
         Assert.True(encoder.HasHiddenStates);
         Assert.Equal(Dim, encoder.EmbeddingSize);
         // A solid 300×200 image stays solid through resize and crop, so its normalised channel values are known.
@@ -136,7 +137,7 @@ public sealed class EmbedderTests
     [Fact]
     public async Task Clip_without_hidden_states_returns_only_embeddings()
     {
-        using var encoder = new ClipVisionEncoder(new InferenceSession(EmbedderTestModels.ClipVision(Weights(1, 3 * Dim), Weights(2, Dim), size: 64, withHiddenStates: false).ToBytes()), ownsSession: true);
+        using var encoder = new ClipStyleEncoder(new InferenceSession(EmbedderTestModels.ClipVision(Weights(1, 3 * Dim), Weights(2, Dim), size: 64, withHiddenStates: false).ToBytes()), ownsSession: true);
         Assert.False(encoder.HasHiddenStates);
         var enc = await encoder.EncodeAsync([RandomImage(90, 70, 1)]);
         Assert.Null(enc.HiddenStates);
@@ -189,7 +190,7 @@ public sealed class EmbedderTests
         var g = new GraphBuilder("clip_fixed_batch");
         string x = g.Input("pixel_values", OnnxElementType.Float, "batch", 3, 8, 8);
         g.Output("image_embeds", g.Reshape(g.ReduceMean(x, [2, 3], keepDims: false), 1, 3), OnnxElementType.Float, "batch", 3);
-        using var encoder = new ClipVisionEncoder(new InferenceSession(new OnnxModelBuilder(g).ToBytes()), ownsSession: true);
+        using var encoder = new ClipStyleEncoder(new InferenceSession(new OnnxModelBuilder(g).ToBytes()), ownsSession: true);
 
         var ex = await Assert.ThrowsAsync<FaceStudioException>(() => encoder.EncodeAsync([RandomImage(8, 8, 1), RandomImage(8, 8, 2)]));
         Assert.Contains("CLIP vision encoder run failed", ex.Message, StringComparison.Ordinal);

@@ -4,25 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace FaceStudio.Onnx.Tests.Text;
 
-/// <summary>The real CLIP tokenizer from ../shared/data/clip-tokenizer (beside the folder holding FaceStudio.Core.sln).</summary>
+/// <summary>The real CLIP tokenizer from tests/TestData/clip-tokenizer (copied beside the test assembly).</summary>
 internal static class SharedClip
 {
-    private static readonly Lazy<ClipTokenizer> Instance = new(() => ClipTokenizer.FromDirectory(Directory()));
+    private static readonly Lazy<ClipTokenizer> Instance = new(() => ClipTokenizer.FromDirectory(Path.Combine(AppContext.BaseDirectory, "TestData", "clip-tokenizer")));
 
     public static ClipTokenizer Tokenizer => Instance.Value;
-
-    private static string Directory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FaceStudio.Core.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "clip-tokenizer"));
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No FaceStudio.Core.sln above '{AppContext.BaseDirectory}'.");
-    }
 }
 
 /// <summary>Independent references: CLIP window framing and A1111 weighting, in plain loops (double sums).</summary>

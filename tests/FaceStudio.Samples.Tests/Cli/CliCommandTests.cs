@@ -17,7 +17,7 @@ namespace FaceStudio.Samples.Tests.Cli;
 [Collection(ConsoleCollection.Name)]
 public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
-    private static readonly string ClipTokenizer = Path.GetFullPath(Path.Combine(TestImages.RepositoryRoot(), "..", "shared", "data", "clip-tokenizer"));
+    private static readonly string ClipTokenizer = Path.Combine(AppContext.BaseDirectory, "TestData", "clip-tokenizer");
 
     /// <summary>No model location from the environment, and the default demo cache in a temporary folder.</summary>
     private Dictionary<string, string?> CleanEnvironment() => new()
@@ -124,7 +124,7 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
         CliResult cat = await CliFixture.RunAsync("tokenize", "a photo of a cat", "--tokenizer", ClipTokenizer);
         CliResult astronaut = await CliFixture.RunAsync("tokenize", "a photo of an astronaut riding a horse on mars", "--tokenizer", ClipTokenizer);
 
-        // Reference ids from shared/data/clip-tokenizer/README.md.
+        // Reference ids from tests/TestData/README.md.
         Assert.Equal((0, "49406 320 1125 539 320 2368 49407"), (cat.ExitCode, cat.Out.TrimEnd()));
         Assert.Equal("49406 320 1125 539 550 18376 6765 320 4558 525 7496 49407", astronaut.Out.TrimEnd());
     }

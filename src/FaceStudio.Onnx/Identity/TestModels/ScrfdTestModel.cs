@@ -3,59 +3,6 @@ using FaceStudio.Onnx.Writer;
 namespace FaceStudio.Onnx.Identity.TestModels;
 
 /// <summary>
-/// The head outputs of a test SCRFD graph, per stride in anchor order: scores <c>[anchors]</c>, box distances
-/// <c>[anchors, 4]</c> and keypoint offsets <c>[anchors, 10]</c>, all in stride units as a real head emits them.
-/// </summary>
-public sealed class ScrfdHeads
-{
-    /// <summary>Scores per stride.</summary>
-    public required float[][] Scores { get; init; }
-
-    /// <summary>Box distances (left, top, right, bottom) per stride.</summary>
-    public required float[][] Boxes { get; init; }
-
-    /// <summary>Keypoint offsets (x, y for five points) per stride.</summary>
-    public required float[][] Keypoints { get; init; }
-
-    /// <summary>All-zero heads for a square canvas of side <paramref name="inputSize"/>.</summary>
-    public static ScrfdHeads Zeros(int inputSize, IReadOnlyList<int> strides, int anchors = 2)
-    {
-        ArgumentNullException.ThrowIfNull(strides);
-        int[] counts = strides.Select(s => (inputSize / s) * (inputSize / s) * anchors).ToArray();
-        return new ScrfdHeads
-        {
-            Scores = counts.Select(n => new float[n]).ToArray(),
-            Boxes = counts.Select(n => new float[n * 4]).ToArray(),
-            Keypoints = counts.Select(n => new float[n * 10]).ToArray(),
-        };
-    }
-}
-
-/// <summary>Shape options of the test SCRFD graph.</summary>
-public sealed record ScrfdTestModelSpec
-{
-    /// <summary>Side of the square input canvas (fixed in the graph unless <see cref="DynamicInput"/>).</summary>
-    public int InputSize { get; init; } = 128;
-
-    /// <summary>Declare height and width as symbolic dimensions (the values still have to be <see cref="InputSize"/>).</summary>
-    public bool DynamicInput { get; init; }
-
-    /// <summary>Strides of the three heads.</summary>
-    public IReadOnlyList<int> Strides { get; init; } = [8, 16, 32];
-
-    /// <summary>Emit outputs as <c>[1, anchors, k]</c> instead of <c>[anchors, k]</c>.</summary>
-    public bool BatchAxis { get; init; }
-
-    /// <summary>
-    /// Order of the nine outputs as indices into InsightFace's order (scores ×3, boxes ×3, keypoints ×3); null keeps it.
-    /// </summary>
-    public IReadOnlyList<int>? OutputOrder { get; init; }
-
-    /// <summary>Added to every score: <c>gain · mean(input)</c>, so a test can observe the input normalisation.</summary>
-    public float ScoreInputGain { get; init; }
-}
-
-/// <summary>
 /// Builds a graph with SCRFD's contract (one image input <c>[1, 3, H, W]</c>, nine head outputs named like a real
 /// export with numbers) whose outputs are constants chosen by the caller, plus an optional term in the input mean.
 /// Detection decoding can then be tested against boxes computed independently from those constants.

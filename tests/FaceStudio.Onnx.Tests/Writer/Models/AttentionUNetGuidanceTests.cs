@@ -3,6 +3,7 @@ using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Writer.Models;
+using FaceStudio.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Writer.Models;

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace FaceStudio.Onnx.Packs;
+
+/// <summary>Contract options that are not in the graphs.</summary>
+public sealed record ManifestOptions
+{
+    /// <summary>VAE latent scaling factor (default: vae_decoder/config.json's scaling_factor, else 0.18215).</summary>
+    [JsonPropertyName("vaeScalingFactor")]
+    public float? VaeScalingFactor { get; init; }
+
+    /// <summary>Guidance flavour of the projector: <c>facestudio</c> or <c>ip-adapter-faceid</c>.</summary>
+    [JsonPropertyName("guidance")]
+    public string? Guidance { get; init; }
+
+    /// <summary>Tokens per identity produced by the projector.</summary>
+    [JsonPropertyName("identityTokens")]
+    public int? IdentityTokens { get; init; }
+}
