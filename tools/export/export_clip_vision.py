@@ -15,6 +15,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
+def load_model(a):
+    import torch
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    if a.random_weights:
+        common.seed_all(a.seed)
+        return CLIPVisionModelWithProjection(CLIPVisionConfig(**common.configs(a.size)["clip_vision"])).eval()
+    return CLIPVisionModelWithProjection.from_pretrained(a.model_id, torch_dtype=torch.float32).eval()
+
+
 def main(argv=None) -> int:
     p = common.parser(__doc__)
     p.add_argument("--model-id", default="openai/clip-vit-large-patch14")
@@ -22,14 +32,8 @@ def main(argv=None) -> int:
     common.check_size(p, a)
 
     import torch
-    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
 
-    if a.random_weights:
-        common.seed_all(a.seed)
-        model = CLIPVisionModelWithProjection(CLIPVisionConfig(**common.configs(a.size)["clip_vision"]))
-    else:
-        model = CLIPVisionModelWithProjection.from_pretrained(a.model_id, torch_dtype=torch.float32)
-    model.eval()
+    model = load_model(a)
 
     class Wrapped(torch.nn.Module):
         def __init__(self, inner):

@@ -49,7 +49,7 @@ def build(flavor: str, tokens: int, image_dim: int, context: int = 768, hidden: 
     return FaceIdProjector() if flavor == "ip-adapter-faceid" else LinearProjector()
 
 
-def main(argv=None) -> int:
+def arg_parser():
     p = common.parser(__doc__)
     p.add_argument("--flavor", choices=["ip-adapter-faceid", "facestudio"], required=True)
     p.add_argument("--checkpoint", type=Path, help="IP-Adapter-FaceID .bin/.safetensors (flavor ip-adapter-faceid)")
@@ -57,9 +57,12 @@ def main(argv=None) -> int:
     p.add_argument("--tokens", type=int, help="K (default 4)")
     p.add_argument("--image-dim", type=int, help="E, the CLIP image embedding width (facestudio; default 768, 32 with --size tiny)")
     p.add_argument("--context-dim", type=int, help="D, the UNet's cross-attention width (default 768, 32 with --size tiny)")
-    a = p.parse_args(argv)
-    common.check_size(p, a)
+    p.add_argument("--folder", default="projector", help="pack subfolder (default projector/)")
+    return p
 
+
+def make_model(p, a):
+    """The projector the arguments describe, with its weights (checkpoint, state dict or seeded random)."""
     import torch
 
     tokens = a.tokens or 4
@@ -88,8 +91,17 @@ def main(argv=None) -> int:
             for param in model.parameters():
                 if param.dim() > 1:
                     param.mul_(0.1)
+    return model, image_dim
 
-    path = a.out / "projector" / "model.onnx"
+
+def main(argv=None) -> int:
+    p = arg_parser()
+    a = p.parse_args(argv)  # --size sets the widths (with a checkpoint too: its widths must match)
+
+    import torch
+
+    model, image_dim = make_model(p, a)
+    path = a.out / a.folder / "model.onnx"
     if a.flavor == "ip-adapter-faceid":
         common.export(model, (torch.randn(2, 512),), path, ["face_embeds"], ["tokens"],
                       {"face_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
