@@ -35,6 +35,29 @@ import export_identity_unet  # noqa: E402
 import export_projector  # noqa: E402
 import export_sd15  # noqa: E402
 
+def nan_safe_attention_scores() -> None:
+    """torch 1.13's CPU baddbmm does not ignore its input when beta = 0, and diffusers' Attention.get_attention_scores
+    (used by AttnProcessor and IPAdapterAttnProcessor, the processors torch < 2 gets) passes an uninitialised
+    torch.empty buffer with beta = 0: NaN or garbage from that memory leaks into the scores, differently on each run.
+    Same computation with a zero buffer (what beta = 0 means)."""
+    from diffusers.models.attention_processor import Attention
+
+    def get_attention_scores(self, query, key, attention_mask=None):
+        dtype = query.dtype
+        if self.upcast_attention:
+            query, key = query.float(), key.float()
+        if attention_mask is None:
+            base, beta = torch.zeros(query.shape[0], query.shape[1], key.shape[1], dtype=query.dtype, device=query.device), 0
+        else:
+            base, beta = attention_mask, 1
+        scores = torch.baddbmm(base, query, key.transpose(-1, -2), beta=beta, alpha=self.scale)
+        if self.upcast_softmax:
+            scores = scores.float()
+        return scores.softmax(dim=-1).to(dtype)
+
+    Attention.get_attention_scores = get_attention_scores
+
+
 SEED_SD = 1001          # export_sd15 --seed (text encoder, UNet, VAE in that order)
 SEED_IDENTITY = 1002    # export_identity_unet --seed (its base UNet)
 SEED_IP = 1003          # the random IP-Adapter-FaceID checkpoint (projector + to_k_ip/to_v_ip)
@@ -336,6 +359,11 @@ def run_case(rec: Recorder, name: str, cls, make_scheduler, parts: dict, seed: i
         image = pipe(**kwargs, **common_kw, output_type="np", generator=torch.Generator("cpu").manual_seed(seed)).images
     finally:
         draws.close()
+    for label, value in [("final latents", latents), ("image", torch.as_tensor(image))] + [(f"draw {i}", t) for i, (_, t) in enumerate(draw_list)]:
+        if not torch.isfinite(value).all():
+            raise SystemExit(f"{name}: non-finite values in the {label}; not writing a reference with NaN/inf")
+    if steps_latents and not all(torch.isfinite(x).all() for x in steps_latents):
+        raise SystemExit(f"{name}: non-finite latents in a step")
     folder = f"pipelines/{name}"
     rec.save(f"{folder}/final_latents.npy", latents, "output_type='latent': the denoised latents (not divided by the scaling factor)")
     rec.save(f"{folder}/image.npy", image, "output_type='np': [1,H,W,3] in [0,1] (VaeImageProcessor.postprocess)")
@@ -431,12 +459,33 @@ def record_identity(rec: Recorder, models: dict, ckpt: dict, pack: Path) -> dict
     return case
 
 
+def strict_json(value):
+    """Plain JSON for any reader: non-finite floats (e.g. DPMSolver's lambda_min_clipped = -inf) as strings "inf",
+    "-inf", "nan"; tuples as lists; other objects as str."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {str(k): strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def write_index(path: Path, index: dict) -> None:
+    path.write_text(json.dumps(strict_json(index), indent=1, allow_nan=False) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", type=Path, default=ROOT / "tests" / "FaceStudio.Onnx.Tests" / "TestData" / "Parity")
     p.add_argument("--work", type=Path, required=True, help="scratch folder (the random IP-Adapter checkpoint)")
     a = p.parse_args()
-    torch.set_num_threads(int(__import__("os").environ.get("OMP_NUM_THREADS", "2")))
+    # One thread for the recordings: with 2 threads torch 1.13 gave sporadic NaN latents in the pipeline runs (different
+    # runs, different cases); the guard below refuses to write any non-finite reference.
+    torch.set_num_threads(1)
+    nan_safe_attention_scores()
     a.out.mkdir(parents=True, exist_ok=True)
     for stale in ["components", "pipelines", "identity"]:
         if (a.out / stale).exists():
@@ -469,7 +518,7 @@ def main() -> int:
         "pipelines": cases, "identity": identity,
         "files": dict(sorted(rec.index.items())),
     }
-    (a.out / "index.json").write_text(json.dumps(index, indent=1, default=str) + "\n", encoding="utf-8")
+    write_index(a.out / "index.json", index)
     log("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
     return 0
 
