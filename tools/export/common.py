@@ -32,6 +32,35 @@ CLIP_VISION_CONFIG = dict(  # ViT-L/14 (openai/clip-vit-large-patch14): 768-wide
     hidden_size=1024, intermediate_size=4096, num_hidden_layers=24, num_attention_heads=16, image_size=224,
     patch_size=14, projection_dim=768, hidden_act="quick_gelu",
 )
+PROJECTOR_HIDDEN = 1024  # IP-Adapter-FaceID's MLPProjModel: 512 → 1024 → K·768
+
+# --size tiny: the same classes and block types with reduced widths (a CPU-fast check of the real architectures):
+# UNet 4 blocks of 32 channels (2.7 MiB fp32; 32/64/64/64 would be 8.2 MiB, too much for three UNets in the
+# repository's 25 MB of parity fixtures), one layer per block, cross-attention width 32; VAE 4 blocks of 32; CLIP text
+# 2 layers of width 32; CLIP vision 2 layers of width 32 (224 px, patch 14). The text vocabulary stays CLIP's 49,408
+# so CLIP's start/end ids (49406/49407) are valid.
+TINY_CONTEXT = 32
+TINY = dict(
+    unet=dict(UNET_CONFIG, sample_size=8, layers_per_block=1, block_out_channels=(32, 32, 32, 32),
+              cross_attention_dim=TINY_CONTEXT),
+    vae=dict(VAE_CONFIG, block_out_channels=(32, 32, 32, 32), layers_per_block=1, sample_size=64),
+    clip_text=dict(CLIP_TEXT_CONFIG, hidden_size=TINY_CONTEXT, intermediate_size=64, num_hidden_layers=2,
+                   num_attention_heads=4, projection_dim=TINY_CONTEXT),
+    clip_vision=dict(CLIP_VISION_CONFIG, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                     num_attention_heads=4, projection_dim=TINY_CONTEXT),
+    projector_hidden=512,  # a multiple of 512, so diffusers reads it as an IP-Adapter-FaceID projector (mult = 1)
+)
+FULL = dict(unet=UNET_CONFIG, vae=VAE_CONFIG, clip_text=CLIP_TEXT_CONFIG, clip_vision=CLIP_VISION_CONFIG,
+            projector_hidden=PROJECTOR_HIDDEN)
+
+
+def configs(size: str) -> dict:
+    """The random-weight configurations for --size full|tiny."""
+    return TINY if size == "tiny" else FULL
+
+
+def context_dim(size: str) -> int:
+    return int(configs(size)["unet"]["cross_attention_dim"])
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -40,7 +69,14 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--random-weights", action="store_true", help="build the published architecture with seeded random weights (no download)")
     p.add_argument("--seed", type=int, default=20231205)
     p.add_argument("--opset", type=int, default=OPSET)
+    p.add_argument("--size", choices=["full", "tiny"], default="full",
+                   help="with --random-weights: 'tiny' builds the same classes with reduced widths (CPU-fast checks)")
     return p
+
+
+def check_size(p: argparse.ArgumentParser, a) -> None:
+    if a.size == "tiny" and not a.random_weights:
+        p.error("--size tiny builds random-weight models; add --random-weights")
 
 
 def seed_all(seed: int) -> None:
@@ -49,9 +85,26 @@ def seed_all(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def export_keywords(export_function=None) -> dict:
+    """Keywords that select the TorchScript exporter: ``dynamo=False`` where torch.onnx.export accepts a ``dynamo``
+    keyword (torch >= 2.1; torch 2.9+ defaults to the dynamo exporter), nothing on older torch (1.13 has no such
+    keyword and only the TorchScript exporter)."""
+    import inspect
+
+    if export_function is None:
+        import torch
+
+        export_function = torch.onnx.export
+    try:
+        parameters = inspect.signature(export_function).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {"dynamo": False} if "dynamo" in parameters else {}
+
+
 def export(module, args: tuple, path: Path, input_names: list[str], output_names: list[str], dynamic_axes: dict, opset: int = OPSET) -> None:
-    """TorchScript-based export (dynamo=False) into a temporary folder, then saved as PATH with all weights, if over
-    2 GB, in one PATH_data file (the layout docs/model-packs.md describes)."""
+    """TorchScript-based export into a temporary folder, then saved as PATH with all weights, if over 2 GB, in one
+    PATH_data file (the layout docs/model-packs.md describes)."""
     import onnx
     import torch
 
@@ -60,7 +113,8 @@ def export(module, args: tuple, path: Path, input_names: list[str], output_names
         raw = Path(tmp) / "model.onnx"
         with torch.no_grad():
             torch.onnx.export(module.eval(), args, str(raw), input_names=input_names, output_names=output_names,
-                              dynamic_axes=dynamic_axes, opset_version=opset, do_constant_folding=True, dynamo=False)
+                              dynamic_axes=dynamic_axes, opset_version=opset, do_constant_folding=True,
+                              **export_keywords(torch.onnx.export))
         model = onnx.load(str(raw))  # pulls external tensors in, if torch wrote any
         save(model, path)
     print(f"wrote {path} ({size_of(path) / 1024 ** 2:.1f} MiB)", flush=True)

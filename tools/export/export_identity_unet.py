@@ -1,21 +1,29 @@
 #!/usr/bin/env python3
 """SD1.5 UNet with FaceStudio's identity inputs (docs/model-contract.md, the "native" path):
 
-    sample [B,4,h,w], timestep int64 [B], encoder_hidden_states [B,77,768],
+    sample [B,4,h,w], timestep int64 [B], encoder_hidden_states [B,T,768] (T dynamic, like the plain UNet's),
     identity_tokens [B,N,K,768], identity_masks [B,N,h,w] (latent size, values in [0,1]), identity_scales [B,N]
     → out_sample [B,4,h,w]
 
 Every cross-attention (attn2) gets a processor computing
     Attn(Q, K_text, V_text) + Σ_n s_n · m_n(p) · Attn(Q, K_n, V_n),   K_n = to_k_ip(tokens_n), V_n = to_v_ip(tokens_n)
 (IP-Adapter's decoupled cross-attention with FaceStudio's region routing; one identity with a full mask is plain
-IP-Adapter). Masks are average-pooled from latent size to each attention resolution (1, 2, 4, 8× smaller).
+IP-Adapter; with masks it is diffusers' IPAdapterAttnProcessor with ip_adapter_masks, one IP-Adapter with N images
+and per-image scales). Masks are brought from latent size to each attention resolution (1, 2, 4, 8× smaller) by
+--mask-downsample: 'area' (average pooling, the default) or 'bicubic' (what diffusers' IPAdapterMaskProcessor.downsample
+does to masks given at latent size: F.interpolate(mode="bicubic", align_corners=False); exported as ONNX Resize
+cubic, coefficient −0.75, half_pixel).
+
+The attention is plain matmul + softmax (no F.scaled_dot_product_attention, no AttnProcessor2_0), so it runs and
+exports on torch 1.13 as on torch 2; every processor accepts the keyword arguments diffusers passes (older diffusers
+pass cross_attention_kwargs to self-attention processors too).
 
 to_k_ip / to_v_ip come from an IP-Adapter(-FaceID) checkpoint (--ip-adapter FILE: its "ip_adapter" state dict,
 indexed like IP-Adapter's attn-processor list; a FaceID checkpoint's LoRA weights are merged into the base
 projections when present), else they start as copies of to_k / to_v (a FaceStudio checkpoint would load here).
 
     python tools/export/export_identity_unet.py --out packs/fs --ip-adapter ip-adapter-faceid_sd15.bin --identities 2
-    python tools/export/export_identity_unet.py --out packs/rand --random-weights
+    python tools/export/export_identity_unet.py --out packs/rand --random-weights [--size tiny]
 """
 from __future__ import annotations
 
@@ -26,6 +34,70 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
+def attention(attn, query, key, value):
+    """Multi-head softmax attention as diffusers' AttnProcessor computes it: [B,L,C], [B,T,C], [B,T,C] → [B,H,L,d]."""
+    import torch
+
+    b, length, inner = query.shape
+    heads = attn.heads
+    dh = inner // heads
+    q = query.view(b, length, heads, dh).transpose(1, 2)
+    k = key.view(b, -1, heads, dh).transpose(1, 2)
+    v = value.view(b, -1, heads, dh).transpose(1, 2)
+    probs = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * attn.scale, dim=-1)
+    return torch.matmul(probs, v)
+
+
+def merge_heads(x):
+    """[B,H,L,d] → [B,L,H·d]."""
+    b, h, length, d = x.shape
+    return x.transpose(1, 2).reshape(b, length, h * d)
+
+
+def prologue(attn, hidden_states, encoder_hidden_states, temb):
+    """The steps every diffusers processor takes before the projections (spatial/group norm, 4-D input)."""
+    residual = hidden_states
+    if attn.spatial_norm is not None:
+        hidden_states = attn.spatial_norm(hidden_states, temb)
+    shape4 = None
+    if hidden_states.ndim == 4:
+        b, c, h, w = hidden_states.shape
+        shape4 = (b, c, h, w)
+        hidden_states = hidden_states.view(b, c, h * w).transpose(1, 2)
+    if attn.group_norm is not None:
+        hidden_states = attn.group_norm(hidden_states.transpose(1, 2)).transpose(1, 2)
+    if encoder_hidden_states is None:
+        encoder_hidden_states = hidden_states
+    elif attn.norm_cross:
+        encoder_hidden_states = attn.norm_encoder_hidden_states(encoder_hidden_states)
+    return residual, hidden_states, encoder_hidden_states, shape4
+
+
+def epilogue(attn, hidden, residual, shape4):
+    hidden = attn.to_out[0](hidden)
+    hidden = attn.to_out[1](hidden)
+    if shape4 is not None:
+        hidden = hidden.transpose(-1, -2).reshape(*shape4)
+    if attn.residual_connection:
+        hidden = hidden + residual
+    return hidden / attn.rescale_output_factor
+
+
+def build_plain_processor_class():
+    """Self-attention (attn1) processor: plain attention; accepts and ignores the identity keyword arguments."""
+
+    class PlainAttnProcessor:
+        def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None,
+                     identity_tokens=None, identity_masks=None, identity_scales=None, scale=None, **kwargs):
+            if attention_mask is not None:
+                raise NotImplementedError("attention masks are not used by SD1.5 UNets")
+            residual, hidden_states, context, shape4 = prologue(attn, hidden_states, encoder_hidden_states, temb)
+            out = merge_heads(attention(attn, attn.to_q(hidden_states), attn.to_k(context), attn.to_v(context)))
+            return epilogue(attn, out, residual, shape4)
+
+    return PlainAttnProcessor
+
+
 def build_processor_class():
     import torch
     import torch.nn.functional as F
@@ -34,41 +106,40 @@ def build_processor_class():
     class MaskedIdentityAttnProcessor(nn.Module):
         """attn2 processor: text attention plus mask-routed, scaled attention to each identity's tokens."""
 
-        def __init__(self, hidden_size: int, context_dim: int, downscale: int) -> None:
+        def __init__(self, hidden_size: int, context_dim: int, downscale: int, mask_downsample: str = "area") -> None:
             super().__init__()
             self.to_k_ip = nn.Linear(context_dim, hidden_size, bias=False)
             self.to_v_ip = nn.Linear(context_dim, hidden_size, bias=False)
             self.downscale = downscale
+            self.mask_downsample = mask_downsample
 
         def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None,
-                     identity_tokens=None, identity_masks=None, identity_scales=None, **kwargs):
-            b, length, _ = hidden_states.shape
-            heads = attn.heads
-            q = attn.to_q(hidden_states)
-            inner = q.shape[-1]
-            dh = inner // heads
-            qh = q.view(b, length, heads, dh).transpose(1, 2)  # [B,H,L,d]
-            k = attn.to_k(encoder_hidden_states).view(b, -1, heads, dh).transpose(1, 2)
-            v = attn.to_v(encoder_hidden_states).view(b, -1, heads, dh).transpose(1, 2)
-            text = F.scaled_dot_product_attention(qh, k, v)  # [B,H,L,d]
-
-            n, kk, d = identity_tokens.shape[1], identity_tokens.shape[2], identity_tokens.shape[3]
-            tokens = identity_tokens.reshape(b, n * kk, d)
-            ki = self.to_k_ip(tokens).view(b, n, kk, heads, dh).permute(0, 1, 3, 2, 4)  # [B,N,H,K,d]
-            vi = self.to_v_ip(tokens).view(b, n, kk, heads, dh).permute(0, 1, 3, 2, 4)
-            scores = torch.einsum("bhld,bnhkd->bnhlk", qh, ki) * (dh ** -0.5)
-            ident = torch.einsum("bnhlk,bnhkd->bnhld", scores.softmax(dim=-1), vi)  # [B,N,H,L,d]
-            masks = identity_masks
-            if self.downscale > 1:
-                masks = F.avg_pool2d(masks, kernel_size=self.downscale, stride=self.downscale)
-            weight = masks.reshape(b, n, 1, length, 1) * identity_scales.reshape(b, n, 1, 1, 1)
-            hidden = text + (ident * weight).sum(dim=1)  # [B,H,L,d]
-            hidden = hidden.transpose(1, 2).reshape(b, length, inner).to(q.dtype)
-            hidden = attn.to_out[0](hidden)
-            hidden = attn.to_out[1](hidden)
-            if attn.residual_connection:
-                hidden = hidden + hidden_states
-            return hidden / attn.rescale_output_factor
+                     identity_tokens=None, identity_masks=None, identity_scales=None, scale=None, **kwargs):
+            if attention_mask is not None:
+                raise NotImplementedError("attention masks are not used by SD1.5 UNets")
+            residual, hidden_states, context, shape4 = prologue(attn, hidden_states, encoder_hidden_states, temb)
+            query = attn.to_q(hidden_states)
+            hidden = attention(attn, query, attn.to_k(context), attn.to_v(context))  # [B,H,L,d]
+            if identity_tokens is not None:
+                # Vectorised over the identity axis N (a Python loop would fix N at the trace's count).
+                b, length, inner = query.shape
+                heads = attn.heads
+                dh = inner // heads
+                q = query.view(b, length, heads, dh).transpose(1, 2).unsqueeze(1)  # [B,1,H,L,d]
+                kk = identity_tokens.shape[2]
+                ki = self.to_k_ip(identity_tokens).view(b, -1, kk, heads, dh).permute(0, 1, 3, 2, 4)  # [B,N,H,K,d]
+                vi = self.to_v_ip(identity_tokens).view(b, -1, kk, heads, dh).permute(0, 1, 3, 2, 4)
+                probs = torch.softmax(torch.matmul(q, ki.transpose(-1, -2)) * attn.scale, dim=-1)  # [B,N,H,L,K]
+                ident = torch.matmul(probs, vi)  # [B,N,H,L,d]
+                masks = identity_masks
+                if self.downscale > 1:
+                    if self.mask_downsample == "bicubic":
+                        masks = F.interpolate(masks, scale_factor=1.0 / self.downscale, mode="bicubic", align_corners=False)
+                    else:
+                        masks = F.avg_pool2d(masks, kernel_size=self.downscale, stride=self.downscale)
+                weight = masks.reshape(b, -1, 1, length, 1) * identity_scales.reshape(b, -1, 1, 1, 1)
+                hidden = hidden + (ident * weight).sum(dim=1)
+            return epilogue(attn, merge_heads(hidden).to(query.dtype), residual, shape4)
 
     return MaskedIdentityAttnProcessor
 
@@ -81,12 +152,13 @@ def downscale_of(name: str) -> int:
     return 2 ** index if name.startswith("down_blocks") else 2 ** (3 - index)
 
 
-def install(unet, ip_state: dict | None):
-    """Replaces every attn2 processor; loads IP-Adapter weights (and merges FaceID LoRA) when given."""
+def install(unet, ip_state: dict | None, mask_downsample: str = "area"):
+    """Replaces every attention processor (attn2: identity attention; others: plain attention); loads IP-Adapter
+    weights (and merges FaceID LoRA) when given."""
     import torch
-    from diffusers.models.attention_processor import AttnProcessor2_0
 
     cls = build_processor_class()
+    plain = build_plain_processor_class()
     processors, loaded = {}, 0
     names = list(unet.attn_processors.keys())  # IP-Adapter indexes its weights by this order
     modules = dict(unet.named_modules())
@@ -95,10 +167,10 @@ def install(unet, ip_state: dict | None):
         if ip_state is not None:
             merge_lora(attn, ip_state, index)
         if not name.endswith("attn2.processor"):
-            processors[name] = AttnProcessor2_0()
+            processors[name] = plain()
             continue
         hidden, context = attn.to_q.out_features, attn.to_k.in_features
-        proc = cls(hidden, context, downscale_of(name))
+        proc = cls(hidden, context, downscale_of(name), mask_downsample)
         key = f"{index}.to_k_ip.weight"
         if ip_state is not None and key in ip_state:
             proc.to_k_ip.weight.data.copy_(ip_state[key])
@@ -134,44 +206,67 @@ def read_ip_adapter(path: Path) -> dict:
     return state["ip_adapter"]
 
 
-def main(argv=None) -> int:
-    p = common.parser(__doc__)
-    p.add_argument("--model-id", default=common.SD15_ID)
-    p.add_argument("--ip-adapter", type=Path, help="IP-Adapter(-FaceID) checkpoint (.bin or .safetensors)")
-    p.add_argument("--identities", type=int, default=2, help="N used for the export trace (the axis stays dynamic)")
-    p.add_argument("--tokens", type=int, default=4, help="K tokens per identity (fixed in the graph: 4 for IP-Adapter-FaceID)")
-    p.add_argument("--folder", default="unet", help="pack subfolder (default unet/, replacing the plain UNet)")
-    a = p.parse_args(argv)
-
+def build_unet(a):
+    """The base UNet: --random-weights (seeded, --size full|tiny) or the checkpoint's."""
     import torch
     from diffusers import UNet2DConditionModel
 
     if a.random_weights:
         common.seed_all(a.seed)
-        unet = UNet2DConditionModel(**common.UNET_CONFIG)
-    else:
-        unet = UNet2DConditionModel.from_pretrained(a.model_id, subfolder="unet", torch_dtype=torch.float32)
-    unet.eval()
-    loaded = install(unet, read_ip_adapter(a.ip_adapter) if a.ip_adapter else None)
-    print(f"identity attention on every attn2; IP-Adapter projections loaded for {loaded} of them")
+        return UNet2DConditionModel(**common.configs(a.size)["unet"]).eval()
+    return UNet2DConditionModel.from_pretrained(a.model_id, subfolder="unet", torch_dtype=torch.float32).eval()
 
-    class Wrapped(torch.nn.Module):
-        def __init__(self, model):
-            super().__init__()
-            self.model = model
 
-        def forward(self, sample, timestep, encoder_hidden_states, identity_tokens, identity_masks, identity_scales):
-            kwargs = {"identity_tokens": identity_tokens, "identity_masks": identity_masks, "identity_scales": identity_scales}
-            return self.model(sample, timestep, encoder_hidden_states, cross_attention_kwargs=kwargs, return_dict=False)[0]
+class Wrapped:
+    @staticmethod
+    def make(unet):
+        import torch
+
+        class Inner(torch.nn.Module):
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+
+            def forward(self, sample, timestep, encoder_hidden_states, identity_tokens, identity_masks, identity_scales):
+                kwargs = {"identity_tokens": identity_tokens, "identity_masks": identity_masks, "identity_scales": identity_scales}
+                return self.model(sample, timestep, encoder_hidden_states, cross_attention_kwargs=kwargs, return_dict=False)[0]
+
+        return Inner(unet)
+
+
+def arg_parser():
+    p = common.parser(__doc__)
+    p.add_argument("--model-id", default=common.SD15_ID)
+    p.add_argument("--ip-adapter", type=Path, help="IP-Adapter(-FaceID) checkpoint (.bin or .safetensors)")
+    p.add_argument("--identities", type=int, default=2, help="N used for the export trace (the axis stays dynamic)")
+    p.add_argument("--tokens", type=int, default=4, help="K tokens per identity (fixed in the graph: 4 for IP-Adapter-FaceID)")
+    p.add_argument("--mask-downsample", choices=["area", "bicubic"], default="area",
+                   help="latent-size masks to attention resolution: average pooling, or bicubic like diffusers' IPAdapterMaskProcessor")
+    p.add_argument("--folder", default="unet", help="pack subfolder (default unet/, replacing the plain UNet)")
+    return p
+
+
+def main(argv=None) -> int:
+    p = arg_parser()
+    a = p.parse_args(argv)
+    common.check_size(p, a)
+
+    import torch
+
+    unet = build_unet(a)
+    loaded = install(unet, read_ip_adapter(a.ip_adapter) if a.ip_adapter else None, a.mask_downsample)
+    print(f"identity attention on every attn2 (masks: {a.mask_downsample}); IP-Adapter projections loaded for {loaded} of them")
 
     n, k = a.identities, a.tokens
-    args = (torch.randn(2, 4, 64, 64), torch.full((2,), 500, dtype=torch.int64), torch.randn(2, 77, 768),
-            torch.randn(2, n, k, 768), torch.rand(2, n, 64, 64), torch.ones(2, n))
-    common.export(Wrapped(unet), args, a.out / a.folder / "model.onnx",
+    d = int(unet.config.cross_attention_dim)
+    latent = min(64, int(unet.config.sample_size))
+    args = (torch.randn(2, 4, latent, latent), torch.full((2,), 500, dtype=torch.int64), torch.randn(2, 77, d),
+            torch.randn(2, n, k, d), torch.rand(2, n, latent, latent), torch.ones(2, n))
+    common.export(Wrapped.make(unet), args, a.out / a.folder / "model.onnx",
                   ["sample", "timestep", "encoder_hidden_states", "identity_tokens", "identity_masks", "identity_scales"],
                   ["out_sample"],
                   {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
-                   "encoder_hidden_states": {0: "batch"}, "identity_tokens": {0: "batch", 1: "identities"},
+                   "encoder_hidden_states": {0: "batch", 1: "tokens"}, "identity_tokens": {0: "batch", 1: "identities"},
                    "identity_masks": {0: "batch", 1: "identities", 2: "height", 3: "width"},
                    "identity_scales": {0: "batch", 1: "identities"}, "out_sample": {0: "batch", 2: "height", 3: "width"}},
                   a.opset)

@@ -10,7 +10,7 @@
     'weight' [K·768, 512+E] and 'bias'), or --random-weights.
 
     python tools/export/export_projector.py --out packs/fs --flavor ip-adapter-faceid --checkpoint ip-adapter-faceid_sd15.bin
-    python tools/export/export_projector.py --out packs/rand --flavor facestudio --random-weights
+    python tools/export/export_projector.py --out packs/rand --flavor facestudio --random-weights [--size tiny]
 """
 from __future__ import annotations
 
@@ -21,18 +21,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
-def build(flavor: str, tokens: int, image_dim: int, context: int = 768):
+def build(flavor: str, tokens: int, image_dim: int, context: int = 768, hidden: int = 1024):
+    """K (tokens) and D (context) are Python ints used with view(N, K, D), so the exported 'tokens' output keeps
+    K and D fixed (write_manifest.py reads K from it); only N is dynamic."""
     import torch
     from torch import nn
 
     class FaceIdProjector(nn.Module):
         def __init__(self):
             super().__init__()
-            self.proj = nn.Sequential(nn.Linear(512, 1024), nn.GELU(), nn.Linear(1024, context * tokens))
+            self.proj = nn.Sequential(nn.Linear(512, hidden), nn.GELU(), nn.Linear(hidden, context * tokens))
             self.norm = nn.LayerNorm(context)
 
         def forward(self, face_embeds):
-            return self.norm(self.proj(face_embeds).reshape(-1, tokens, context))
+            x = self.proj(face_embeds)
+            return self.norm(x.view(x.shape[0], tokens, context))
 
     class LinearProjector(nn.Module):
         def __init__(self):
@@ -40,25 +43,34 @@ def build(flavor: str, tokens: int, image_dim: int, context: int = 768):
             self.linear = nn.Linear(512 + image_dim, tokens * context)
 
         def forward(self, face_embeds, image_embeds):
-            return self.linear(torch.cat([face_embeds, image_embeds], dim=-1)).reshape(-1, tokens, context)
+            x = self.linear(torch.cat([face_embeds, image_embeds], dim=-1))
+            return x.view(x.shape[0], tokens, context)
 
     return FaceIdProjector() if flavor == "ip-adapter-faceid" else LinearProjector()
 
 
-def main(argv=None) -> int:
+def arg_parser():
     p = common.parser(__doc__)
     p.add_argument("--flavor", choices=["ip-adapter-faceid", "facestudio"], required=True)
     p.add_argument("--checkpoint", type=Path, help="IP-Adapter-FaceID .bin/.safetensors (flavor ip-adapter-faceid)")
     p.add_argument("--weights", type=Path, help="torch state dict of the FaceStudio Linear (flavor facestudio)")
     p.add_argument("--tokens", type=int, help="K (default 4)")
-    p.add_argument("--image-dim", type=int, default=768, help="E, the CLIP image embedding width (facestudio)")
-    a = p.parse_args(argv)
+    p.add_argument("--image-dim", type=int, help="E, the CLIP image embedding width (facestudio; default 768, 32 with --size tiny)")
+    p.add_argument("--context-dim", type=int, help="D, the UNet's cross-attention width (default 768, 32 with --size tiny)")
+    p.add_argument("--folder", default="projector", help="pack subfolder (default projector/)")
+    return p
 
+
+def make_model(p, a):
+    """The projector the arguments describe, with its weights (checkpoint, state dict or seeded random)."""
     import torch
 
     tokens = a.tokens or 4
+    context = a.context_dim or common.context_dim(a.size)
+    image_dim = a.image_dim or int(common.configs(a.size)["clip_vision"]["projection_dim"])
+    hidden = int(common.configs(a.size)["projector_hidden"])
     common.seed_all(a.seed)
-    model = build(a.flavor, tokens, a.image_dim).eval()
+    model = build(a.flavor, tokens, image_dim, context, hidden).eval()
     if not a.random_weights:
         if a.flavor == "ip-adapter-faceid":
             if a.checkpoint is None:
@@ -79,13 +91,22 @@ def main(argv=None) -> int:
             for param in model.parameters():
                 if param.dim() > 1:
                     param.mul_(0.1)
+    return model, image_dim
 
-    path = a.out / "projector" / "model.onnx"
+
+def main(argv=None) -> int:
+    p = arg_parser()
+    a = p.parse_args(argv)  # --size sets the widths (with a checkpoint too: its widths must match)
+
+    import torch
+
+    model, image_dim = make_model(p, a)
+    path = a.out / a.folder / "model.onnx"
     if a.flavor == "ip-adapter-faceid":
         common.export(model, (torch.randn(2, 512),), path, ["face_embeds"], ["tokens"],
                       {"face_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
     else:
-        common.export(model, (torch.randn(2, 512), torch.randn(2, a.image_dim)), path, ["face_embeds", "image_embeds"],
+        common.export(model, (torch.randn(2, 512), torch.randn(2, image_dim)), path, ["face_embeds", "image_embeds"],
                       ["tokens"], {"face_embeds": {0: "n"}, "image_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
     return 0
 

@@ -13,6 +13,7 @@ Needs torch, diffusers and transformers. Examples:
     python tools/export/export_sd15.py --out packs/sd15                      # downloads stable-diffusion-v1-5
     python tools/export/export_sd15.py --out packs/sd15 --model-id /path/to/local/sd15
     python tools/export/export_sd15.py --out packs/rand --random-weights     # published shapes, random weights
+    python tools/export/export_sd15.py --out packs/tiny --random-weights --size tiny   # same classes, reduced widths
 
 Then fuse and convert to fp16 with optimize_fp16.py, and write the manifest with write_manifest.py.
 """
@@ -32,10 +33,11 @@ def load(args):
     from transformers import CLIPTextConfig, CLIPTextModel
 
     if args.random_weights:
+        cfg = common.configs(args.size)
         common.seed_all(args.seed)
-        text = CLIPTextModel(CLIPTextConfig(**common.CLIP_TEXT_CONFIG))
-        unet = UNet2DConditionModel(**common.UNET_CONFIG)
-        vae = AutoencoderKL(**common.VAE_CONFIG)
+        text = CLIPTextModel(CLIPTextConfig(**cfg["clip_text"]))
+        unet = UNet2DConditionModel(**cfg["unet"])
+        vae = AutoencoderKL(**cfg["vae"])
         scheduler = None
     else:
         text = CLIPTextModel.from_pretrained(args.model_id, subfolder="text_encoder", torch_dtype=torch.float32)
@@ -88,7 +90,9 @@ def export_unet(unet, out: Path, opset: int) -> None:
 
     if hasattr(unet, "set_default_attn_processor"):
         unet.set_default_attn_processor()  # plain attention math exports into the patterns ORT fuses
-    args = (torch.randn(2, 4, 64, 64), torch.full((2,), 500, dtype=torch.int64), torch.randn(2, 77, 768))
+    latent = min(64, int(unet.config.sample_size))
+    args = (torch.randn(2, 4, latent, latent), torch.full((2,), 500, dtype=torch.int64),
+            torch.randn(2, 77, int(unet.config.cross_attention_dim)))
     common.export(UNetWrapper.make(unet), args, out / "unet" / "model.onnx",
                   ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                   {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
@@ -115,9 +119,10 @@ def export_vae(vae, out: Path, opset: int) -> None:
         def forward(self, latent_sample):
             return self.model.decoder(self.model.post_quant_conv(latent_sample))
 
-    common.export(Encoder(vae), (torch.randn(1, 3, 512, 512),), out / "vae_encoder" / "model.onnx", ["sample"], ["latent_parameters"],
+    pixels = min(512, int(vae.config.sample_size))
+    common.export(Encoder(vae), (torch.randn(1, 3, pixels, pixels),), out / "vae_encoder" / "model.onnx", ["sample"], ["latent_parameters"],
                   {"sample": {0: "batch", 2: "height", 3: "width"}, "latent_parameters": {0: "batch", 2: "h", 3: "w"}}, opset)
-    common.export(Decoder(vae), (torch.randn(1, 4, 64, 64),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
+    common.export(Decoder(vae), (torch.randn(1, 4, pixels // 8, pixels // 8),), out / "vae_decoder" / "model.onnx", ["latent_sample"], ["sample"],
                   {"latent_sample": {0: "batch", 2: "height", 3: "width"}, "sample": {0: "batch", 2: "H", 3: "W"}}, opset)
     scaling = float(getattr(vae.config, "scaling_factor", 0.18215))
     (out / "vae_decoder" / "config.json").write_text(json.dumps({"scaling_factor": scaling}, indent=2))
@@ -141,6 +146,7 @@ def main(argv=None) -> int:
     p.add_argument("--tokenizer-dir", type=Path, help="CLIP vocab.json + merges.txt (default: the checkpoint's tokenizer/)")
     p.add_argument("--components", default="text_encoder,unet,vae", help="comma-separated subset")
     a = p.parse_args(argv)
+    common.check_size(p, a)
     parts = set(a.components.split(","))
     text, unet, vae, scheduler = load(a)
     a.out.mkdir(parents=True, exist_ok=True)

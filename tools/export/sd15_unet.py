@@ -11,6 +11,7 @@ Inputs follow docs/model-contract.md: ``sample`` [B,4,h,w], ``timestep`` int64 [
 """
 from __future__ import annotations
 
+import inspect
 import math
 
 import torch
@@ -80,7 +81,10 @@ class Attention(nn.Module):
     def forward(self, x: torch.Tensor, context: torch.Tensor | None = None) -> torch.Tensor:
         context = x if context is None else context
         q, k, v = self.split_heads(self.to_q(x)), self.split_heads(self.to_k(context)), self.split_heads(self.to_v(context))
-        out = F.scaled_dot_product_attention(q, k, v)
+        if hasattr(F, "scaled_dot_product_attention"):
+            out = F.scaled_dot_product_attention(q, k, v)
+        else:  # torch < 2.0: the same math with matmul and softmax
+            out = torch.matmul(torch.softmax(torch.matmul(q, k.transpose(-1, -2)) * (q.shape[-1] ** -0.5), dim=-1), v)
         b, h, n, d = out.shape
         out = out.transpose(1, 2).reshape(b, n, h * d)
         return self.to_out[1](self.to_out[0](out))
@@ -257,7 +261,7 @@ def parameter_count(model: nn.Module) -> int:
 
 
 def export_onnx(model: nn.Module, path: str, batch: int = 2, latent: int = 64, context_tokens: int = 77, opset: int = 17) -> None:
-    """TorchScript-based export (dynamo=False): dynamic batch and latent size, int64 timestep [B].
+    """TorchScript-based export (dynamo=False where torch accepts the keyword): dynamic batch and latent size, int64 timestep [B].
 
     Models over 2 GB (fp32 SD1.5 is ~3.4 GB) are written with external data beside ``path``.
     """
@@ -280,5 +284,5 @@ def export_onnx(model: nn.Module, path: str, batch: int = 2, latent: int = 64, c
             },
             opset_version=opset,
             do_constant_folding=True,
-            dynamo=False,
+            **({"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}),
         )
