@@ -134,7 +134,7 @@ internal static class GenerateCommand
         pipeline.Validate(request);
         if (pack.IsDemo && !s.Quiet)
         {
-            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoPack.Notice}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoNotice.Text}").ConfigureAwait(false);
         }
 
         // One request per image (seeds seed, seed+1, ..., the same images as one batch), so each image is written as

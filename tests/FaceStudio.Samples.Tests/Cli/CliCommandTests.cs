@@ -74,7 +74,7 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
         CliResult plain = await CliFixture.RunAsync(args);
 
         Assert.Equal(0, withFlag.ExitCode);
-        Assert.Contains("image 1 step 3/3", withFlag.Error, StringComparison.Ordinal);
+        Assert.Contains("100% image 1/1 step 3/3", withFlag.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("step", quiet.Error, StringComparison.Ordinal);
 
         // Under the test host stderr is a pipe; when it is, the default is no bar.
