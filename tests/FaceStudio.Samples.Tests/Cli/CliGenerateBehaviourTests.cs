@@ -96,6 +96,21 @@ public sealed class CliGenerateBehaviourTests(CliFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_demo_notice_says_the_weights_are_random_and_where_real_ones_come_from()
+    {
+        string folder = fixture.NewFolder();
+
+        CliResult run = await CliFixture.RunAsync("generate", "--prompt", "a cat", "--size", "64x64", "--steps", "2", "--models", fixture.Pack.Root, "--out", Path.Combine(folder, "a.png"));
+
+        Assert.Equal(0, run.ExitCode);
+        string notice = Assert.Single(run.ErrorLines, l => l.StartsWith("Using the built-in demo pack", StringComparison.Ordinal));
+        foreach (string part in new[] { "RANDOM weights", "Stable Diffusion 1.5 (CreativeML OpenRAIL-M)", "IP-Adapter-FaceID (non-commercial", "InsightFace buffalo_l (non-commercial research only)", "docs/export.md", "--models DIR" })
+        {
+            Assert.Contains(part, notice, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Ep_help_lists_every_accepted_value()
     {
         CliResult help = await CliFixture.RunAsync("generate", "--help");

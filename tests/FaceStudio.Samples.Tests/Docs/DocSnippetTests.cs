@@ -59,6 +59,35 @@ public sealed class DocSnippetTests
         Assert.Contains(SnippetCompiler.Errors(withoutUsing), e => e.Contains("CS0246", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Relative_links_of_the_docs_lead_to_files_that_exist()
+    {
+        var broken = new List<string>();
+        foreach (string file in DocSnippet.MarkdownFiles(Root))
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(lines[i], @"\]\(([^)\s#]+)(#[^)]*)?\)"))
+                {
+                    string target = m.Groups[1].Value;
+                    if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    string resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, target));
+                    if (!File.Exists(resolved) && !Directory.Exists(resolved))
+                    {
+                        broken.Add($"{Path.GetRelativePath(Root, file)}:{i + 1}: {target}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(broken.Count == 0, "Links to missing files:\n" + string.Join('\n', broken));
+    }
+
     private static IEnumerable<DocSnippet> AllSnippets() =>
         DocSnippet.MarkdownFiles(Root).SelectMany(f => DocSnippet.Read(Root, f));
 }
