@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using FaceStudio.Web.Studio;
 using Microsoft.Extensions.Options;
 
 namespace FaceStudio.Web;
@@ -34,7 +35,9 @@ public static class WebSample
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        app.MapGet("/", () => Results.Text("FaceStudio sample: POST /generate (multipart: prompt, face files, optional style file) returns a PNG."));
+        // The studio page (wwwroot, also embedded so it is served wherever the app runs from); the API text is at /api.
+        app.UseStudioPage();
+        app.MapStudio();
         app.MapPost("/generate", GenerateEndpoint.HandleAsync).DisableAntiforgery();
         return app;
     }
