@@ -9,7 +9,9 @@ namespace FaceStudio.Web;
 public static class WebSample
 {
     /// <summary>Builds the app from command-line arguments (<c>--urls</c>, <c>--FaceStudio:ModelPack DIR</c>, …).</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configure">Runs last before the app is built (tests replace services here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
@@ -30,6 +32,7 @@ public static class WebSample
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GenerateEndpointOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
         builder.Services.AddProblemDetails();
+        configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();

@@ -25,6 +25,9 @@ internal static class StudioEndpoints
     /// <summary>Noise sources a request may name in <c>noise</c>; empty while the pipeline offers no choice.</summary>
     public static IReadOnlyList<string> NoiseSources { get; } = [];
 
+    /// <summary>Faces of a result scored for identity similarity beyond one per person.</summary>
+    private const int SimilarityExtraFaces = 2;
+
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 
     /// <summary>The short API description that <c>/</c> used to return.</summary>
@@ -257,14 +260,19 @@ internal static class StudioEndpoints
         var similarity = new List<object>();
         if (pipeline.Components.IdentityEncoder is { } encoder && references.All(r => r is not null) && references.Length > 0)
         {
-            IReadOnlyList<IdentityEmbedding> faces;
-            try
+            // The best-scored faces of the result, each embedded (the demo detector finds hundreds: only the first few).
+            var faces = new List<IdentityEmbedding>();
+            var photo = new IdentityPhoto("result.png", image);
+            for (int i = 0; i < references.Length + SimilarityExtraFaces; i++)
             {
-                faces = await encoder.EncodeEachFaceAsync(new IdentityPhoto("result.png", image), cancellationToken);
-            }
-            catch (FaceNotFoundException)
-            {
-                faces = [];
+                try
+                {
+                    faces.Add(await encoder.EncodeAsync([photo], FaceSelection.AtIndex(i), cancellationToken));
+                }
+                catch (FaceNotFoundException)
+                {
+                    break;
+                }
             }
 
             for (int k = 0; k < references.Length; k++)
@@ -285,7 +293,7 @@ internal static class StudioEndpoints
                 {
                     person = studio.People[k].Index,
                     similarity = best >= 0 ? bestScore : (float?)null,
-                    facesInResult = faces.Count,
+                    facesScored = faces.Count,
                     face = box is { } b ? new { x1 = b.X1, y1 = b.Y1, x2 = b.X2, y2 = b.Y2 } : null,
                 });
             }
