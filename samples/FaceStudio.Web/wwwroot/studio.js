@@ -273,20 +273,21 @@
     const li = el("li", { class: `photo ${photo.status}` });
     const frame = el("div", { class: "photo-frame" }, el("img", { src: photo.url, alt: `Photo ${index} of ${$(".person-title", person.node).textContent}: ${photo.file.name}` }));
     const caption = el("p", { class: "photo-caption" });
+    let extra = null;
     if (photo.status === "detecting") caption.textContent = "Finding faces…";
     else if (photo.status === "error") caption.textContent = "Not usable";
     else if (!photo.detector) caption.textContent = "No face detector loaded: the server picks the largest face.";
     else if (!photo.faces.length) caption.textContent = "No face found in this photo.";
     else {
+      const chips = el("div", { class: "face-chips", role: "group", "aria-label": "Pick the face of this person" });
       photo.faces.forEach((f, i) => {
-        const b = el("button", {
-          type: "button",
-          class: "face-box",
-          "aria-pressed": String(photo.pick === i),
-          "aria-label": `Face ${i + 1}, score ${fmt(f.score)}`,
-          title: `Face ${i + 1} · score ${fmt(f.score)}`,
-          onclick: () => { photo.pick = i; renderPhoto(person, photo); $$(".face-box", photo.node)[i].focus(); },
-        });
+        const pick = () => {
+          photo.pick = i;
+          renderPhoto(person, photo);
+          $$(".face-chip", photo.node)[i].focus();
+        };
+        // The boxes are a mouse shortcut; the chips below are the buttons (boxes of one photo often overlap).
+        const b = el("div", { class: "face-box", "aria-hidden": "true", "data-picked": String(photo.pick === i), title: `Face ${i + 1} · score ${fmt(f.score)}`, onclick: pick });
         const x1 = Math.max(0, f.x1), y1 = Math.max(0, f.y1);
         b.style.left = `${(100 * x1) / photo.width}%`;
         b.style.top = `${(100 * y1) / photo.height}%`;
@@ -294,10 +295,15 @@
         b.style.height = `${(100 * (Math.min(photo.height, f.y2) - y1)) / photo.height}%`;
         b.append(el("span", {}, String(i + 1)));
         frame.append(b);
+        chips.append(el("button", {
+          type: "button", class: "face-chip", "aria-pressed": String(photo.pick === i),
+          "aria-label": `Face ${i + 1}, score ${fmt(f.score)}`, onclick: pick,
+        }, `${i + 1} · ${fmt(f.score)}`));
       });
+      if (photo.faces.length > 1) extra = chips;
       const more = photo.total > photo.faces.length ? ` (best ${photo.faces.length} of ${photo.total} shown)` : "";
       caption.textContent = photo.faces.length > 1
-        ? `${photo.total} faces${more}: face ${photo.pick + 1} picked — click a box to change.`
+        ? `${photo.total} faces${more}: face ${photo.pick + 1} picked.`
         : "1 face found.";
     }
     const remove = el("button", {
@@ -309,7 +315,9 @@
         $(".person-file", person.node).focus();
       },
     }, "Remove");
-    li.append(frame, caption, remove);
+    li.append(frame, caption);
+    if (extra) li.append(extra);
+    li.append(remove);
     if (photo.node && photo.node.parentNode === list) list.replaceChild(li, photo.node);
     else list.append(li);
     photo.node = li;
@@ -571,14 +579,15 @@
         start: (d) => { run.total = d.steps; $("#progress-text").textContent = `Starting ${d.width}×${d.height}, ${d.steps} steps…`; },
         step: (d) => onStep(run, d),
         done: (d) => { finished = true; onDone(run, d); },
-        error: (p) => { finished = true; showProblem(p, sent); },
+        error: (p) => { finished = true; $("#progress-box").hidden = run.step === 0; showProblem(p, sent); },
       }, controller.signal);
       if (!finished && !controller.signal.aborted) setStatus("The server closed the stream before the picture was ready.", "error");
     } catch (e) {
       if (controller.signal.aborted || e.name === "AbortError") {
         setStatus(`Cancelled at step ${run.step} of ${run.total}.`, "cancelled");
-        $("#progress-text").textContent = `Cancelled at step ${run.step} of ${run.total}.`;
+        $("#progress-text").textContent = "Stopped: the server cancelled the generation.";
       } else if (e instanceof ProblemError) {
+        $("#progress-box").hidden = run.step === 0;
         showProblem(e.problem, sent);
       } else {
         setStatus(`The request failed: ${e.message || e}`, "error");
