@@ -652,7 +652,7 @@
     entry.regions.forEach((r, i) => {
       const color = entry.inputs.people[i] ? entry.inputs.people[i].color : COLORS[i % COLORS.length];
       const rect = document.createElementNS(ns, "rect");
-      for (const [k, v] of Object.entries({ x: r.x, y: r.y, width: r.width, height: r.height, fill: color + "33", stroke: color, "stroke-width": Math.max(1, entry.width / 128), "vector-effect": "non-scaling-stroke" })) rect.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ x: r.x, y: r.y, width: r.width, height: r.height, fill: color + "40", stroke: color, "stroke-width": 3, "vector-effect": "non-scaling-stroke" })) rect.setAttribute(k, v);
       const label = document.createElementNS(ns, "text");
       for (const [k, v] of Object.entries({ x: r.x + 3, y: r.y + Math.max(8, entry.height / 16), fill: "#fff", stroke: color, "stroke-width": 0.5, "font-size": Math.max(8, entry.height / 16), "font-weight": "bold" })) label.setAttribute(k, v);
       label.textContent = String(i + 1);
