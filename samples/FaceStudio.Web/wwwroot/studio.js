@@ -104,28 +104,57 @@
     await readEvents(r, on, signal);
   }
 
-  // Queue mode: POST /jobs → 202 {id}; GET /jobs/{id}/events (SSE); GET /jobs/{id}/image; DELETE /jobs/{id} cancels.
-  // Expects the same form fields and event names (start, step, done, error) as /generate/stream.
+  // Queue mode (FaceStudio:Jobs:Redis): POST /jobs takes the form of POST /generate (one `face` photo per person, no
+  // drawn regions or face picks) → 202 {id}; GET /jobs/{id}/events streams job statuses named by state (queued,
+  // running, succeeded, failed, cancelled); GET /jobs/{id}/image is the PNG; DELETE /jobs/{id} cancels.
   async function jobs(form, on, signal) {
-    const r = await fetch("/jobs", { method: "POST", body: form, signal });
+    const body = new FormData();
+    const seen = new Set();
+    for (const [k, v] of form.entries()) {
+      const person = /^person(\d+)$/.exec(k);
+      if (person) {
+        if (!seen.has(person[1])) { seen.add(person[1]); body.append("face", v, v.name); }
+      } else if (!/^(pick|region)\d+$|^regions$/.test(k)) {
+        body.append(k, v);
+      }
+    }
+    const r = await fetch("/jobs", { method: "POST", body, signal });
     if (!r.ok) throw await problemFrom(r);
     const { id } = await r.json();
-    const cancel = () => fetch(`/jobs/${encodeURIComponent(id)}`, { method: "DELETE", keepalive: true });
+    const url = `/jobs/${encodeURIComponent(id)}`;
+    const cancel = () => fetch(url, { method: "DELETE", keepalive: true });
     signal.addEventListener("abort", cancel, { once: true });
-    const events = await fetch(`/jobs/${encodeURIComponent(id)}/events`, { signal, headers: { Accept: "text/event-stream" } });
-    if (!events.ok) throw await problemFrom(events);
-    await readEvents(events, {
-      ...on,
-      done: async (d) => {
-        if (!d.image) {
-          const img = await fetch(`/jobs/${encodeURIComponent(id)}/image`, { signal });
+    try {
+      const events = await fetch(`${url}/events`, { signal, headers: { Accept: "text/event-stream" } });
+      if (!events.ok) throw await problemFrom(events);
+      const started = performance.now();
+      let last = 0;
+      await readEvents(events, {
+        queued: () => on.start({ steps: Number(form.get("steps")), width: Number(form.get("width")), height: Number(form.get("height")), queued: true }),
+        running: (s) => {
+          if (s.totalSteps && s.step > last) {
+            last = s.step;
+            on.step({ step: s.step, total: s.totalSteps, elapsedMs: 0, preview: null });
+          }
+        },
+        succeeded: async (s) => {
+          const img = await fetch(`${url}/image`, { signal });
           if (!img.ok) throw await problemFrom(img);
-          d.image = URL.createObjectURL(await img.blob());
-        }
-        await on.done(d);
-      },
-    }, signal);
-    signal.removeEventListener("abort", cancel);
+          const totalMs = performance.now() - started;
+          await on.done({
+            image: URL.createObjectURL(await img.blob()),
+            seed: form.get("seed") || "random", scheduler: form.get("scheduler"), steps: s.totalSteps, modelCalls: s.totalSteps,
+            width: Number(form.get("width")), height: Number(form.get("height")), alpha: Number(form.get("alpha")), guidance: Number(form.get("guidance")),
+            regionMode: null, regions: [], similarity: [], worker: s.worker,
+            timings: { totalMs, stepsPerSecond: s.totalSteps / (totalMs / 1000) },
+          });
+        },
+        failed: (s) => on.error({ title: "The job failed.", detail: s.error }),
+        cancelled: () => { throw new DOMException("The job was cancelled.", "AbortError"); },
+      }, signal);
+    } finally {
+      signal.removeEventListener("abort", cancel);
+    }
   }
 
   // ---------------------------------------------------------------- errors
@@ -616,7 +645,9 @@
 
   function onDone(run, d) {
     $("#progress").value = 1;
-    $("#progress-text").textContent = `Done: ${d.modelCalls} steps in ${ms(d.timings.denoisingMs)} (${fmt(d.timings.stepsPerSecond, 1)} steps/s).`;
+    $("#progress-text").textContent = d.timings.denoisingMs !== undefined
+      ? `Done: ${d.modelCalls} steps in ${ms(d.timings.denoisingMs)} (${fmt(d.timings.stepsPerSecond, 1)} steps/s).`
+      : `Done: ${d.steps} steps.`;
     setStatus(`Done in ${ms(d.timings.totalMs)} · seed ${d.seed}.`, "done");
     const entry = { ...d, inputs: run.inputs, prompt: run.inputs.prompt, when: new Date() };
     state.history.unshift(entry);
@@ -668,16 +699,19 @@
       el("p", { class: "result-prompt" }, `“${entry.prompt}”`));
 
     const dl = $("#metadata");
+    const t = entry.timings || {};
     const rows = [
       ["Seed", String(entry.seed)],
       ["Scheduler", entry.scheduler],
       ["Steps", entry.modelCalls === entry.steps ? String(entry.steps) : `${entry.steps} (${entry.modelCalls} model calls)`],
       ["Size", `${entry.width}×${entry.height}`],
       ["α / guidance", `${fmt(entry.alpha)} / ${fmt(entry.guidance, 1)}`],
-      ["Regions", entry.regionMode ? `${entry.regionMode}${entry.automaticRegions ? ", automatic" : ""}` : "none (text only)"],
-      ["Timings", `total ${ms(entry.timings.totalMs)} · faces ${ms(entry.timings.identityEncodingMs)} · text ${ms(entry.timings.textEncodingMs)} · denoise ${ms(entry.timings.denoisingMs)} · decode ${ms(entry.timings.decodingMs)}`],
-      ["Speed", `${fmt(entry.timings.stepsPerSecond, 1)} steps/s`],
+      ["Regions", entry.regionMode ? `${entry.regionMode}${entry.automaticRegions ? ", automatic" : ""}` : "none reported"],
+      ["Timings", [["total", t.totalMs], ["faces", t.identityEncodingMs], ["text", t.textEncodingMs], ["denoise", t.denoisingMs], ["decode", t.decodingMs]]
+        .filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${ms(v)}`).join(" · ")],
     ];
+    if (t.stepsPerSecond !== undefined) rows.push(["Speed", `${fmt(t.stepsPerSecond, 1)} steps/s`]);
+    if (entry.worker) rows.push(["Worker", entry.worker]);
     if (entry.noise) rows.push(["Noise", entry.noise]);
     if (entry.similarity && entry.similarity.length) {
       rows.push(["Identity similarity", entry.similarity.map((s, i) => `Person ${i + 1}: ${s.similarity === null ? "no face in the result" : fmt(s.similarity, 3)}`).join(" · ")]);
@@ -757,7 +791,12 @@
     }
     const notes = [];
     if (!c.detector) notes.push("No face detector is loaded: faces are not shown and automatic regions are off.");
-    if (c.mode === "jobs") notes.push("Queue mode: generations run as jobs.");
+    if (c.mode === "jobs") {
+      notes.push("Queue mode: generations run as jobs on workers (first photo of each person, automatic regions, no latent previews).");
+      $("input[name='regions'][value='auto']").checked = true;
+      $("input[name='regions'][value='draw']").disabled = true;
+      $("#region-editor").hidden = true;
+    }
     if (notes.length) { $("#server-note").textContent = notes.join(" "); $("#server-note").hidden = false; }
     if (!c.detector) $("input[name='regions'][value='auto']").disabled = true;
     addPerson();
