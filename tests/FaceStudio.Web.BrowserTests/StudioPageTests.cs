@@ -173,6 +173,12 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
 
             // Empty prompt, sent with Enter from a field: the server's field error sits under the prompt, which gets focus.
             await person.Locator(".photo").GetByRole(AriaRole.Button, new() { Name = "Remove photo notes.txt" }).ClickAsync();
+            await Expect(person.Locator(".person-error")).ToBeEmptyAsync();
+
+            // A photo over the server's body limit: its 413 message, under that person too.
+            await person.Locator(".person-file").SetInputFilesAsync(new FilePayload { Name = "huge.png", MimeType = "image/png", Buffer = new byte[StudioServer.MaxRequestBytes + 1] });
+            await Expect(person.Locator(".person-error")).ToContainTextAsync("larger than this server accepts");
+            await person.Locator(".photo").GetByRole(AriaRole.Button, new() { Name = "Remove photo huge.png" }).ClickAsync();
             await person.Locator(".person-file").SetInputFilesAsync(server.File("person1-a.png"));
             await Expect(person.Locator(".face-box").First).ToBeVisibleAsync();
             await page.Locator("#prompt").FillAsync(string.Empty);
@@ -205,6 +211,13 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
             await page.GetByLabel("Automatic from the style image's faces").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
             await Expect(page.Locator("#error-style")).ToContainTextAsync("style image");
+
+            // With a style image the demo detector finds far too many faces: the stream's error event names the regions.
+            await page.Locator("#style-file").SetInputFilesAsync(server.File("style.png"));
+            await Expect(page.Locator("#error-style")).ToBeEmptyAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
+            await Expect(page.Locator("#error-regions")).ToContainTextAsync("Automatic regions need one face per identity");
+            await Expect(page.Locator("#status")).ToContainTextAsync("invalid");
 
             await page.SetViewportSizeAsync(390, 844);
             await AssertNoHorizontalScrollAsync(page);

@@ -19,6 +19,9 @@ public sealed class StudioServer : IAsyncLifetime
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "fs-studio-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
 
+    /// <summary>The server's body limit in these tests.</summary>
+    public const int MaxRequestBytes = 1024 * 1024;
+
     /// <summary>How the demo denoiser is paced and what it saw.</summary>
     public Pace Pace { get; } = new();
 
@@ -36,6 +39,7 @@ public sealed class StudioServer : IAsyncLifetime
             [
                 "--urls", "http://127.0.0.1:0",
                 "--FaceStudio:DemoCacheDirectory", demo,
+                "--GenerateEndpoint:MaxRequestBytes", MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--Logging:LogLevel:Default", "Warning",
                 "--Logging:LogLevel:FaceStudio", "Error",
             ],

@@ -300,7 +300,9 @@
     const list = $(".photos", person.node);
     const index = person.photos.indexOf(photo) + 1;
     const li = el("li", { class: `photo ${photo.status}` });
-    const frame = el("div", { class: "photo-frame" }, el("img", { src: photo.url, alt: `Photo ${index} of ${$(".person-title", person.node).textContent}: ${photo.file.name}` }));
+    const frame = photo.status === "error"
+      ? el("div", { class: "photo-frame broken" }, el("span", {}, photo.file.name))
+      : el("div", { class: "photo-frame" }, el("img", { src: photo.url, alt: `Photo ${index} of ${$(".person-title", person.node).textContent}: ${photo.file.name}` }));
     const caption = el("p", { class: "photo-caption" });
     let extra = null;
     if (photo.status === "detecting") caption.textContent = "Finding faces…";
@@ -341,6 +343,9 @@
         person.photos = person.photos.filter((p) => p !== photo);
         URL.revokeObjectURL(photo.url);
         li.remove();
+        const left = person.photos.filter((p) => p.status === "error").map((p) => p.error);
+        $(".person-error", person.node).textContent = left.join(" ");
+        if (!left.length) $(".person-file", person.node).removeAttribute("aria-invalid");
         $(".person-file", person.node).focus();
       },
     }, "Remove");
