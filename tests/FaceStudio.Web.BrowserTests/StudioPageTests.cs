@@ -51,11 +51,13 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
             // Draw both regions on the canvas with the mouse.
             await page.GetByRole(AriaRole.Radio, new() { Name = "Person 1" }).CheckAsync();
             await DragAsync(page, (0.05, 0.05), (0.45, 0.95));
+            AssertNear([6, 6, 51, 115], await RegionAsync(page, 1));
+            await DragAsync(page, (0.25, 0.5), (0.30, 0.5)); // inside the region: moves it
             await page.GetByRole(AriaRole.Radio, new() { Name = "Person 2" }).CheckAsync();
             await DragAsync(page, (0.55, 0.05), (0.95, 0.95));
             int[] r1 = await RegionAsync(page, 1);
             int[] r2 = await RegionAsync(page, 2);
-            AssertNear([6, 6, 51, 115], r1);
+            AssertNear([13, 6, 51, 115], r1);
             AssertNear([70, 6, 51, 115], r2);
 
             // Keyboard: the canvas moves the selected region with the arrow keys.
