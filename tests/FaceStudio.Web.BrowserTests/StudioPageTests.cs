@@ -227,9 +227,64 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
         }
     }
 
+    [Fact]
+    public async Task Queue_mode_posts_a_job_in_the_form_of_generate_follows_its_events_and_shows_its_image()
+    {
+        // The /jobs endpoints of queue mode (FaceStudio:Jobs:Redis) answered by the browser's router with their contract:
+        // POST /jobs → 202 {id}; GET /jobs/{id}/events → state-named status events; GET /jobs/{id}/image → PNG.
+        var posted = new List<string>();
+        byte[] png = await File.ReadAllBytesAsync(server.File("style.png"));
+        async Task Routes(IPage page)
+        {
+            await page.RouteAsync("**/studio/config", async route =>
+            {
+                IAPIResponse real = await route.FetchAsync();
+                string json = (await real.TextAsync()).Replace("\"mode\":\"stream\"", "\"mode\":\"jobs\"", StringComparison.Ordinal);
+                await route.FulfillAsync(new() { Response = real, Body = json });
+            });
+            await page.RouteAsync("**/jobs", async route =>
+            {
+                posted.Add(System.Text.Encoding.UTF8.GetString(route.Request.PostDataBuffer ?? []));
+                await route.FulfillAsync(new() { Status = 202, ContentType = "application/json", Body = "{\"id\":\"0123abcd\"}" });
+            });
+            await page.RouteAsync("**/jobs/0123abcd/events", route => route.FulfillAsync(new()
+            {
+                ContentType = "text/event-stream",
+                Body = string.Concat(
+                    "event: queued\ndata: {\"id\":\"0123abcd\",\"state\":\"queued\"}\n\n",
+                    "event: running\ndata: {\"id\":\"0123abcd\",\"state\":\"running\",\"step\":1,\"totalSteps\":3,\"worker\":\"w1\"}\n\n",
+                    "event: running\ndata: {\"id\":\"0123abcd\",\"state\":\"running\",\"step\":3,\"totalSteps\":3,\"worker\":\"w1\"}\n\n",
+                    "event: succeeded\ndata: {\"id\":\"0123abcd\",\"state\":\"succeeded\",\"step\":3,\"totalSteps\":3,\"worker\":\"w1\"}\n\n"),
+            }));
+            await page.RouteAsync("**/jobs/0123abcd/image", route => route.FulfillAsync(new() { ContentType = "image/png", BodyBytes = png }));
+        }
+
+        (IBrowserContext context, IPage page, List<string> consoleErrors) = await OpenAsync(1280, 1000, Routes);
+        await using (context)
+        {
+            await Expect(page.Locator("#server-note")).ToContainTextAsync("Queue mode");
+            await Expect(page.Locator("#region-editor")).ToBeHiddenAsync();
+            await page.Locator(".person .person-file").SetInputFilesAsync([server.File("person1-a.png"), server.File("person1-b.png")]);
+            await Expect(page.Locator(".person .face-box").First).ToBeVisibleAsync();
+            await page.Locator("#seed").FillAsync("5");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
+
+            await Expect(page.Locator("#result-card")).ToBeVisibleAsync();
+            await Expect(page.Locator("#metadata")).ToContainTextAsync("Workerw1");
+            await Expect(page.Locator("#metadata")).ToContainTextAsync("Seed5");
+            Assert.Equal(192, await page.Locator("#result-image").EvaluateAsync<int>("img => img.naturalWidth"));
+            string form = Assert.Single(posted);
+            Assert.Single(Regex.Matches(form, "name=\"face\""));          // the first photo of the one person
+            Assert.DoesNotMatch("name=\"(person0|pick0|region0|regions)\"", form); // studio-only fields stay out
+            Assert.Contains("name=\"seed\"", form, StringComparison.Ordinal);
+            await Shot(page, "studio-queue-mode-desktop");
+            Assert.Empty(consoleErrors);
+        }
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
-    private async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> OpenAsync(int width, int height)
+    private async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> OpenAsync(int width, int height, Func<IPage, Task>? routes = null)
     {
         IBrowserContext context = await browser.Instance.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = server.Address.ToString() });
         context.SetDefaultTimeout(DefaultTimeout);
@@ -244,6 +299,11 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
             }
         };
         page.PageError += (_, error) => errors.Add(error);
+        if (routes is not null)
+        {
+            await routes(page);
+        }
+
         await page.GotoAsync("/");
         await page.WaitForSelectorAsync("body[data-ready='true']");
         return (context, page, errors);
