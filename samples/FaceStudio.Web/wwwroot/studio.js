@@ -605,6 +605,7 @@
     $("#progress-box").hidden = false;
     $("#progress").value = 0;
     $("#preview").removeAttribute("src");
+    $(".preview").hidden = true;
     $("#progress-text").textContent = "Encoding faces and prompt…";
     setStatus("Generating…", "busy");
     let finished = false;
@@ -645,7 +646,10 @@
     $("#progress").value = d.step / d.total;
     $("#progress").textContent = `${Math.round((100 * d.step) / d.total)}%`;
     $("#progress-text").textContent = `Step ${d.step} / ${d.total} · ${fmt(rate, 1)} steps/s · ETA ${eta < 1 ? "<1" : Math.round(eta)} s`;
-    if (d.preview) $("#preview").src = d.preview;
+    if (d.preview) {
+      $("#preview").src = d.preview;
+      $(".preview").hidden = false;
+    }
   }
 
   function onDone(run, d) {
