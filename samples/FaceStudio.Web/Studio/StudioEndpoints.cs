@@ -269,8 +269,9 @@ internal static class StudioEndpoints
                 {
                     faces.Add(await encoder.EncodeAsync([photo], FaceSelection.AtIndex(i), cancellationToken));
                 }
-                catch (FaceNotFoundException)
+                catch (FaceStudioException)
                 {
+                    // No (further) face, or the scoring models failed: the picture is still delivered, scored or not.
                     break;
                 }
             }
