@@ -810,6 +810,7 @@
     if (!c.detector) $("input[name='regions'][value='auto']").disabled = true;
     addPerson();
     resizeCanvas();
+    setStatus("Ready: add photos of each person, place their regions, then Generate (or press Enter in a field).");
     document.body.dataset.ready = "true";
   }
 
