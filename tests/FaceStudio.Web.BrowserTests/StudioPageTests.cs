@@ -23,7 +23,7 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
             await page.GetByRole(AriaRole.Button, new() { Name = "Add a person" }).ClickAsync();
             ILocator person2 = page.Locator(".person").Nth(1);
             await Expect(person2.Locator(".person-file")).ToBeFocusedAsync();
-            await person2.Locator(".person-file").SetInputFilesAsync(server.File("person2.png"));
+            await DropFileAsync(person2.Locator(".drop"), server.File("person2.png")); // drag and drop
             await Expect(person1.Locator(".photo")).ToHaveCountAsync(2);
             await Expect(person1.Locator(".photo").Nth(1).Locator(".face-box").First).ToBeVisibleAsync();
             await Expect(person2.Locator(".face-box").First).ToBeVisibleAsync();
@@ -307,6 +307,24 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
         await page.GotoAsync("/");
         await page.WaitForSelectorAsync("body[data-ready='true']");
         return (context, page, errors);
+    }
+
+    /// <summary>Drops a file on <paramref name="target"/> as a drag and drop from the desktop would.</summary>
+    private static async Task DropFileAsync(ILocator target, string path)
+    {
+        string base64 = Convert.ToBase64String(await File.ReadAllBytesAsync(path));
+        IJSHandle transfer = await target.Page.EvaluateHandleAsync(
+            """
+            ([name, data]) => {
+              const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+              const dt = new DataTransfer();
+              dt.items.add(new File([bytes], name, { type: 'image/png' }));
+              return dt;
+            }
+            """,
+            new object[] { Path.GetFileName(path), base64 });
+        await target.DispatchEventAsync("dragover", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+        await target.DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = transfer });
     }
 
     private static async Task DragAsync(IPage page, (double X, double Y) from, (double X, double Y) to)
