@@ -231,7 +231,6 @@
   function removePerson(person) {
     state.people = state.people.filter((p) => p !== person);
     person.node.remove();
-    for (const ph of person.photos) URL.revokeObjectURL(ph.url);
     state.active = Math.min(state.active, Math.max(0, state.people.length - 1));
     relabelPeople();
     layoutDefaultRegions();
@@ -341,7 +340,6 @@
       type: "button", class: "secondary small", "aria-label": `Remove photo ${photo.file.name}`,
       onclick: () => {
         person.photos = person.photos.filter((p) => p !== photo);
-        URL.revokeObjectURL(photo.url);
         li.remove();
         const left = person.photos.filter((p) => p.status === "error").map((p) => p.error);
         $(".person-error", person.node).textContent = left.join(" ");
@@ -360,7 +358,7 @@
   // ---------------------------------------------------------------- style image
   function setStyle(file) {
     clearFieldError("style");
-    if (state.style) URL.revokeObjectURL(state.style.url);
+    // Object URLs of photos and style images stay valid: the history shows them beside its results.
     state.style = null;
     $("#style-preview").replaceChildren();
     $("#style-clear").hidden = true;
