@@ -142,6 +142,7 @@ internal static class StudioEndpoints
             return Problem(StudioForm.Field(ex.ParameterName), ex.Message);
         }
 
+        context.Response.Headers["X-Accel-Buffering"] = "no"; // proxies (nginx) pass each event on at once
         return TypedResults.ServerSentEvents(EventsAsync(pipeline, codec, studio, request, references, encoding, cancellationToken));
     }
 
