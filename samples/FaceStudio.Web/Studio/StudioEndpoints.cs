@@ -22,8 +22,12 @@ internal static class StudioEndpoints
     /// <summary>Most faces <c>POST /faces</c> lists by default (the demo detector finds many).</summary>
     public const int DefaultMaxFaces = 5;
 
-    /// <summary>Noise sources a request may name in <c>noise</c>; empty while the pipeline offers no choice.</summary>
-    public static IReadOnlyList<string> NoiseSources { get; } = [];
+    /// <summary>
+    /// Noise sources a request may name in <c>noise</c>: the pipeline draws its noise from Philox today and takes no
+    /// choice yet. When <see cref="GenerationRequest"/> gains one, list <c>Core.Randomness.NoiseSources.Names</c> here
+    /// and pass the name on in <see cref="StudioForm"/>; the page shows its menu as soon as there are two.
+    /// </summary>
+    public static IReadOnlyList<string> NoiseSources { get; } = [Core.Randomness.NoiseSources.Philox];
 
     /// <summary>Faces of a result scored for identity similarity beyond one per person.</summary>
     private const int SimilarityExtraFaces = 2;
@@ -312,7 +316,7 @@ internal static class StudioEndpoints
             height = m.Height,
             guidance = m.GuidanceScale,
             alpha = m.Alpha,
-            noise = studio.Noise,
+            noise = studio.Noise ?? NoiseSources[0],
             regionMode = m.RegionMode?.ToString(),
             automaticRegions = studio.AutomaticRegions,
             regions = m.Regions.Select(r => new { x = r.X * scale, y = r.Y * scale, width = r.Width * scale, height = r.Height * scale }),

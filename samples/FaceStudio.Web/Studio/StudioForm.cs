@@ -91,9 +91,7 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
         string? noise = form["noise"].FirstOrDefault() is { Length: > 0 } n ? n : null;
         if (noise is not null && !noiseSources.Contains(noise, StringComparer.Ordinal))
         {
-            throw new StudioFieldException("noise", noiseSources.Count == 0
-                ? $"This server has no choice of noise source; leave 'noise' out (it was '{noise}')."
-                : $"Unknown noise source '{noise}'. Known: {string.Join(", ", noiseSources)}.");
+            throw new StudioFieldException("noise", $"This server draws noise from {string.Join(" or ", noiseSources)}; it does not offer '{noise}'.");
         }
 
         var request = new GenerationRequest

@@ -792,7 +792,7 @@
     const c = state.config;
     $("#scheduler").replaceChildren(...c.schedulers.map((s) => el("option", { value: s, selected: s === c.defaultScheduler }, s)));
     $("#steps").max = String(c.maxSteps);
-    if (c.noiseSources && c.noiseSources.length) {
+    if (c.noiseSources && c.noiseSources.length > 1) {
       $("#noise").replaceChildren(...c.noiseSources.map((s) => el("option", { value: s }, s)));
       $("#noise-field").hidden = false;
     }
