@@ -108,6 +108,7 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
             await Expect(page.Locator("#result-overlay rect")).ToHaveCountAsync(2);
             await Expect(page.Locator("#result-inputs figure")).ToHaveCountAsync(3); // two people and the style image
             await Expect(page.Locator("#history li")).ToHaveCountAsync(1);
+            await page.Locator("#result-card").ScreenshotAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "studio-result-card.png") });
             await Shot(page, "studio-result-desktop", fullPage: true);
 
             // A second run with another seed: the history keeps both, newest first.
