@@ -1,6 +1,6 @@
+using FaceStudio.Web.Studio;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using FaceStudio.Web.Studio;
 using Microsoft.Extensions.Options;
 
 namespace FaceStudio.Web;

@@ -2,7 +2,7 @@ using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Imaging;
-using FaceStudio.Onnx.Packs;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Web;
 using Microsoft.AspNetCore.Builder;
