@@ -10,7 +10,7 @@ namespace FaceStudio.Onnx.Identity;
 /// <summary>
 /// <see cref="IFaceDetector"/> over MediaPipe BlazeFace (<c>blazeface.onnx</c>, 256, or <c>blazeface-front.onnx</c>,
 /// 128, from FaceStudio.Models.Faces) with a landmark stage: the photo is letterboxed top-left into the square canvas
-/// (bilinear with antialias, black), scaled to [−1, 1], decoded by <see cref="BlazeFaceDecoder"/>; each candidate is
+/// (bilinear without antialias, black), scaled to [−1, 1], decoded by <see cref="BlazeFaceDecoder"/>; each candidate is
 /// then landmarked by an <see cref="IFaceLandmarker"/> (FaceMesh), which supplies the five alignment points and confirms
 /// the face (<see cref="BlazeFaceOptions.FaceConfidenceThreshold"/>). Faces smaller than about 15 pixels in the canvas
 /// (about 6 % of the photo's longer side at 256) are not found.
@@ -96,7 +96,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         ArgumentNullException.ThrowIfNull(image);
         cancellationToken.ThrowIfCancellationRequested();
         int size = _decoder.Options.InputSize;
-        var letterbox = Letterbox.Fit(image, size, size, LetterboxAnchor.TopLeft, RgbColor.Black, ResizeFilter.Bilinear, antialias: true);
+        var letterbox = Letterbox.Fit(image, size, size, LetterboxAnchor.TopLeft, RgbColor.Black, ResizeFilter.Bilinear, antialias: false);
         var blob = new float[3 * size * size];
         ImageTensors.WriteChw(letterbox.Image, ChannelNormalization.MinusOneToOne, blob);
         using var input = OrtValue.CreateTensorValueFromMemory(blob, [1, 3, size, size]);
