@@ -33,14 +33,16 @@ public static class FaceBackendLoader
     /// <param name="landmarkerPath">FaceMesh ONNX file; required for BlazeFace, ignored for SCRFD.</param>
     /// <param name="sessionOptions">Session settings.</param>
     /// <param name="factory">Session factory.</param>
-    public static IFaceDetector LoadDetector(string detectorPath, string? landmarkerPath, OnnxSessionOptions? sessionOptions = null, ISessionFactory? factory = null)
+    /// <param name="scoreThreshold">Detection score threshold; null keeps the backend's default (0.5 for both).</param>
+    public static IFaceDetector LoadDetector(string detectorPath, string? landmarkerPath, OnnxSessionOptions? sessionOptions = null, ISessionFactory? factory = null, float? scoreThreshold = null)
     {
         var session = SessionLoading.OpenExisting(detectorPath, sessionOptions, factory, "face detector");
         try
         {
             if (!IsBlazeFace(session))
             {
-                return new ScrfdFaceDetector(session, ownsSession: true, modelName: detectorPath);
+                var scrfd = scoreThreshold is { } st ? new ScrfdOptions { ScoreThreshold = st } : null;
+                return new ScrfdFaceDetector(session, scrfd, ownsSession: true, modelName: detectorPath);
             }
 
             if (landmarkerPath is null)
@@ -51,7 +53,8 @@ public static class FaceBackendLoader
             var landmarker = FaceMeshLandmarker.Load(landmarkerPath, sessionOptions, factory);
             try
             {
-                return new BlazeFaceDetector(session, landmarker, ownsSession: true, modelName: detectorPath);
+                var blaze = scoreThreshold is { } bt ? new BlazeFaceOptions { ScoreThreshold = bt } : null;
+                return new BlazeFaceDetector(session, landmarker, blaze, ownsSession: true, modelName: detectorPath);
             }
             catch
             {
