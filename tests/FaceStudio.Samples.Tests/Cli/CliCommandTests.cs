@@ -198,6 +198,35 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
     }
 
     [Fact]
+    public async Task Shipped_real_models_find_compare_and_reject_faces_through_the_cli()
+    {
+        string photos = Path.Combine(AppContext.BaseDirectory, "TestData", "faces", "photos");
+        string portrait = Path.Combine(photos, "astronaut.jpg");
+
+        CliResult faces = await CliFixture.RunAsync("faces", portrait, "--detector", "blazeface");
+        CliResult group = await CliFixture.RunAsync("faces", Path.Combine(photos, "group-tiled.jpg"), "--detector", "blazeface");
+        CliResult cat = await CliFixture.RunAsync("faces", Path.Combine(photos, "chelsea-cat.jpg"), "--detector", "blazeface");
+        CliResult same = await CliFixture.RunAsync("similarity", "--face", portrait, "--image", Path.Combine(photos, "astronaut-q30.jpg"), "--detector", "blazeface", "--embedder", "mobileface");
+        CliResult other = await CliFixture.RunAsync("similarity", "--face", portrait, "--image", Path.Combine(photos, "grace-hopper.jpg"), "--detector", "blazeface", "--embedder", "mobileface");
+
+        Assert.Equal(0, faces.ExitCode);
+        Assert.StartsWith("#0 score 0.8", Assert.Single(faces.OutLines), StringComparison.Ordinal);
+        Assert.Equal(3, group.OutLines.Length);
+        Assert.Equal(1, cat.ExitCode);
+        Assert.StartsWith("error: ", Assert.Single(cat.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(0, same.ExitCode);
+        Assert.Equal(0, other.ExitCode);
+        Assert.True(SimilarityOf(same.OutLines[0]) >= 0.9, same.Out);
+        Assert.True(SimilarityOf(other.OutLines[0]) <= 0.35, other.Out);
+    }
+
+    private static double SimilarityOf(string line)
+    {
+        string[] tokens = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return double.Parse(tokens[Array.IndexOf(tokens, "similarity") + 1], CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Faces_on_a_photo_without_faces_is_one_error_line()
     {
         string path = TestImages.SavePng(TestImages.Grey(), Path.Combine(fixture.NewFolder(), "grey.png"));
