@@ -35,7 +35,7 @@ internal sealed class VaeSession : IDisposable
         using var input = new HostTensor(_inputType, shape.Select(d => (long)d).ToArray());
         input.WriteFloats(values);
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared.Session, runOptions, [_inputName], [input.Value], [_outputName], cancellationToken, _component);
+        using IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared, runOptions, [_inputName], [input.Value], [_outputName], cancellationToken, _component);
         return (OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
     }
 
