@@ -130,6 +130,11 @@ internal static class GenerateCommand
 
         // Every problem with the request surfaces here, before any model runs and before anything is printed.
         pipeline.Validate(request);
+        for (int i = 0; i < s.Count && Directory.Exists(Path.GetDirectoryName(s.Output.FullName)); i++)
+        {
+            // A device, FIFO, link or folder given as --out is refused now, not after the images are made.
+            OutputFile.CheckTarget(s.Count == 1 ? s.Output.FullName : NumberedPath(s.Output.FullName, i + 1));
+        }
         if (pack.IsDemo && !s.Quiet)
         {
             await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoPack.Notice}").ConfigureAwait(false);
@@ -207,24 +212,12 @@ internal static class GenerateCommand
         throw new FaceStudioValidationException("--size", $"--size must be WIDTHxHEIGHT (e.g. 512x512) but is '{value}'.");
     }
 
-    /// <summary>Writes to a temporary file beside the target, then renames: no half-written PNG is ever left.</summary>
+    /// <summary>Encodes, then writes through <see cref="OutputFile"/>: no half-written PNG, and only regular files are replaced.</summary>
     private static void WriteAtomically(IImageCodec codec, RgbImage image, string path, CancellationToken cancellationToken)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            codec.EncodePng(image, temp, cancellationToken);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        codec.EncodePng(image, path, cancellationToken);
     }
 
     private static string NumberedPath(string path, int n) =>

@@ -528,6 +528,12 @@ public sealed class FaceStudioPipeline : IDisposable
             RegionStrategy.Validate(automatic ? 1 : ids.Count, _components.TextEncoder.MaxTokens, projector.TokensPerIdentity, projector.TokenDim, explicitRegions, caps, latentH, latentW);
         }
 
+        if (request.Seed is long given && given > long.MaxValue - (request.BatchCount - 1))
+        {
+            // Image b uses seed + b: past long.MaxValue it would wrap to long.MinValue.
+            throw Invalid(nameof(request.Seed), Inv($"Seed must be at most {long.MaxValue - (request.BatchCount - 1)} for {request.BatchCount} images (image b uses seed + b) but is {given}."));
+        }
+
         long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
         return new PreparedRequest(request, seed, strength, modelCalls, request.Height / factor, request.Width / factor, guidance, usesStyle, explicitRegions);
     }

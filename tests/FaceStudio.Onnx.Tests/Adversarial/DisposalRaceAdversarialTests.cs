@@ -37,15 +37,15 @@ public sealed class DisposalRaceAdversarialTests(DemoPackFixture fixture) : ICla
             await Task.Delay(iteration * 7 % 60);
             Task disposal = Task.Run(pipeline.Dispose);
 
-            Task all = Task.WhenAll(tasks);
-            Task finished = await Task.WhenAny(Task.WhenAll(all, disposal), Task.Delay(TimeSpan.FromSeconds(60)));
-            Assert.True(finished != all && all.IsCompleted && disposal.IsCompleted, $"Iteration {iteration}: requests or disposal did not finish within 60 s.");
+            Task done = Task.WhenAll([.. tasks, disposal]);
+            Task first = await Task.WhenAny(done, Task.Delay(TimeSpan.FromSeconds(60)));
+            Assert.True(ReferenceEquals(first, done), $"Iteration {iteration}: requests or disposal did not finish within 60 s.");
             await disposal;
             foreach (Task<GenerationResult> task in tasks)
             {
                 if (task.IsCompletedSuccessfully)
                 {
-                    Assert.NotEmpty(task.Result.Images);
+                    Assert.NotEmpty((await task).Images);
                     completed++;
                     continue;
                 }
