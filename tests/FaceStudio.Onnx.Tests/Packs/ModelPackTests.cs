@@ -36,7 +36,7 @@ public sealed class ModelPackTests
         return new OnnxModelBuilder(g);
     }
 
-    private static void Layout(TestFolder folder)
+    internal static void Layout(TestFolder folder)
     {
         foreach (string f in new[] { "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx", "tokenizer/vocab.json", "tokenizer/merges.txt" })
         {
