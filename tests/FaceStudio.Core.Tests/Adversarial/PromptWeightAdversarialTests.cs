@@ -12,7 +12,7 @@ public class PromptWeightAdversarialTests
         "(x:1" + new string('0', 40) + ")",
         "(x:-1" + new string('0', 40) + ")",
         "(x:101)",
-        "((((x:50))))",
+        "((x:95))",
         new string('[', 1000) + "(x:1" + new string('0', 400) + ")",
     };
 

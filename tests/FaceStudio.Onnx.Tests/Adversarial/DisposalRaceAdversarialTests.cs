@@ -2,6 +2,7 @@ using FaceStudio.Core.Identity;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Tests.Pipeline;
+using Xunit.Abstractions;
 using static FaceStudio.Onnx.Tests.Pipeline.PipelineTestKit;
 
 namespace FaceStudio.Onnx.Tests.Adversarial;
@@ -11,7 +12,7 @@ namespace FaceStudio.Onnx.Tests.Adversarial;
 /// <see cref="OperationCanceledException"/> or an <see cref="ObjectDisposedException"/>, within a bound, and the
 /// process survives (before the fix: SIGSEGV inside native runs, and queued requests that never completed).
 /// </summary>
-public sealed class DisposalRaceAdversarialTests(DemoPackFixture fixture) : IClassFixture<DemoPackFixture>
+public sealed class DisposalRaceAdversarialTests(DemoPackFixture fixture, ITestOutputHelper output) : IClassFixture<DemoPackFixture>
 {
     private const int Iterations = 20;
 
@@ -67,6 +68,8 @@ public sealed class DisposalRaceAdversarialTests(DemoPackFixture fixture) : ICla
 
             await Assert.ThrowsAsync<ObjectDisposedException>(() => pipeline.GenerateAsync(Request(seed: 1)));
         }
+
+        output.WriteLine($"{Iterations} disposals, {Iterations * requests} requests: {completed} completed, {disposed} ObjectDisposedException, {cancelled} OperationCanceledException.");
 
         // The loop covered both outcomes: some requests were stopped by the disposal.
         Assert.Equal(Iterations * requests, completed + disposed + cancelled);
