@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Tests.Packs;
