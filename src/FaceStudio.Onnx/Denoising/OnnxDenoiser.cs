@@ -154,6 +154,4 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     /// </remarks>
     public void Dispose() => _shared.Dispose();
 
-    /// <summary>Cancelled when this denoiser is disposed: open sessions terminate their runs.</summary>
-    internal CancellationToken Closing => _shared.Closing;
 }

@@ -22,13 +22,11 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
     private readonly DeviceContext? _device;
     private readonly GraphBuffers? _graph;
     private readonly SharedSession.Lease _lease;
-    private readonly CancellationToken _closing;
     private bool _disposed;
 
     public OnnxDenoiserSession(OnnxDenoiser owner, DenoiserConditioning conditioning, LatentShape shape, SharedSession.Lease lease)
     {
         _lease = lease;
-        _closing = owner.Closing;
         _shape = shape;
         DenoiserCapabilities caps = owner.Capabilities;
         Validate(caps, conditioning, shape);
@@ -96,11 +94,6 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (_closing.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException(nameof(OnnxDenoiser), "The UNet was disposed while this denoiser session was in use.");
-        }
-
         // The options live as long as the session: a token that fired after an earlier step's run had returned
         // left Terminate set with no run to stop, which would fail every later step. This step's token is live.
         if (_runOptions.Terminate)
@@ -108,7 +101,6 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             _runOptions.Terminate = false;
         }
 
-        using CancellationTokenRegistration closing = OrtRun.Register(_runOptions, _closing);
         using CancellationTokenRegistration registration = OrtRun.Register(_runOptions, cancellationToken);
         int chunkLength = sample.Length / _chunks.Length;
         try
@@ -117,10 +109,6 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
             {
                 _chunks[i].Run(sample.Slice(i * chunkLength, chunkLength), timestep, prediction.Slice(i * chunkLength, chunkLength), _runOptions);
             }
-        }
-        catch (OnnxRuntimeException ex) when (_closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw OrtRun.Disposed("UNet", ex);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -39,6 +39,6 @@ internal sealed class VaeSession : IDisposable
         return (OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
     }
 
-    /// <summary>Runs in flight finish first; the session is released when the last one ends.</summary>
+    /// <summary>Runs in flight are terminated; the session is released when the last one has returned.</summary>
     public void Dispose() => _shared.Dispose();
 }

@@ -174,7 +174,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
+    /// <remarks>Runs in flight are terminated (they end with <see cref="ObjectDisposedException"/>); the session is released when the last one has returned.</remarks>
     public void Dispose() => _shared.Dispose();
 
     /// <summary>Runs rows [first, first + count) (row r = window r mod W of prompt r / W), padded to <paramref name="batch"/> rows.</summary>
