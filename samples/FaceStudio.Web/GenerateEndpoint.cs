@@ -19,17 +19,27 @@ public sealed class GenerateEndpointOptions
 
     /// <summary>Most inference steps per request.</summary>
     public int MaxSteps { get; set; } = 50;
+
+    /// <summary>
+    /// Pixel budget of one request: the sum of <c>width × height</c> over its uploaded images, each checked from its
+    /// header before it is decoded (a small PNG can declare 8000×8000); over budget is 413 naming the field.
+    /// </summary>
+    public long MaxUploadPixels { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Most uploads decoded at the same time across all requests (each decode holds its pixels in memory).</summary>
+    public int MaxConcurrentDecodes { get; set; } = 2;
 }
 
 /// <summary>
 /// <c>POST /generate</c>: multipart form (<c>prompt</c>, optional <c>negative</c>, <c>steps</c>, <c>seed</c>,
 /// <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>; files <c>face</c> (one per person) and
 /// <c>style</c>) → <c>image/png</c>. Bad input is a 400 problem document naming the form field; a body over
-/// <see cref="GenerateEndpointOptions.MaxRequestBytes"/> is 413.
+/// <see cref="GenerateEndpointOptions.MaxRequestBytes"/> or uploads over <see cref="GenerateEndpointOptions.MaxUploadPixels"/>
+/// are 413; a body slower than Kestrel's minimum data rate is 408.
 /// </summary>
 internal static class GenerateEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, UploadDecodeGate decodeGate, CancellationToken cancellationToken)
     {
         GenerateEndpointOptions limits = options.Value;
         if (request.ContentLength > limits.MaxRequestBytes)
@@ -52,14 +62,25 @@ internal static class GenerateEndpoint
             // Kestrel's own body limit (a body without Content-Length that grows past the limit).
             return TooLarge(limits, actual: null);
         }
-        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (BadHttpRequestException ex)
         {
-            // The form reader's multipart limits.
+            // Kestrel's verdict on the body itself: 408 when it arrives slower than the minimum data rate.
+            return Results.Problem(detail: ex.Message, statusCode: ex.StatusCode, title: "The request body could not be read.");
+        }
+        catch (InvalidDataException ex) when (ex.Message.StartsWith("Multipart body length limit", StringComparison.Ordinal))
+        {
             return TooLarge(limits, actual: null);
         }
-        catch (InvalidDataException ex)
+        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
-            return Problem("body", $"The multipart body is malformed: {ex.Message}");
+            // The form reader's other limits (field count, key or value length, part headers, boundary): each
+            // message names its own limit and value.
+            return Problem("body", $"The multipart body exceeds a form limit: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            // Garbage, or a body that ends before the closing boundary.
+            return Problem("body", $"The multipart body is malformed or truncated: {ex.Message}");
         }
 
         string? prompt = form["prompt"].FirstOrDefault();
@@ -76,13 +97,14 @@ internal static class GenerateEndpoint
 
         try
         {
+            var budget = new PixelBudget(limits.MaxUploadPixels);
             var identities = new List<IdentityInput>(faces.Count);
             foreach (IFormFile face in faces)
             {
-                identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(face.FileName, await DecodeAsync(codec, face, "face", cancellationToken))));
+                identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(face.FileName, await DecodeAsync(codec, decodeGate, budget, face, "face", cancellationToken))));
             }
 
-            StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, styleFile, "style", cancellationToken)) : null;
+            StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, decodeGate, budget, styleFile, "style", cancellationToken)) : null;
             var generation = new GenerationRequest
             {
                 Prompt = prompt,
@@ -108,6 +130,10 @@ internal static class GenerateEndpoint
             request.HttpContext.Response.Headers["X-FaceStudio-Seed"] = result.Metadata.Seed.ToString(CultureInfo.InvariantCulture);
             request.HttpContext.Response.Headers["X-FaceStudio-Steps-Per-Second"] = result.Metadata.Timings.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture);
             return Results.File(png.ToArray(), "image/png");
+        }
+        catch (FieldException ex) when (ex.InnerException is ImageTooLargeException)
+        {
+            return Problem(ex.Field, ex.Message, StatusCodes.Status413PayloadTooLarge);
         }
         catch (FieldException ex)
         {
@@ -141,17 +167,30 @@ internal static class GenerateEndpoint
         _ => parameter,
     };
 
-    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, IFormFile file, string field, CancellationToken cancellationToken)
+    // The header is checked against what is left of the request's pixel budget before any pixel is decoded, and
+    // at most MaxConcurrentDecodes decodes run at once.
+    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, UploadDecodeGate gate, PixelBudget budget, IFormFile file, string field, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, cancellationToken);
-        try
+        using (await gate.EnterAsync(cancellationToken))
         {
-            return codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, cancellationToken: cancellationToken);
-        }
-        catch (ImageInputException ex)
-        {
-            throw new FieldException(field, ex);
+            try
+            {
+                var decodeOptions = new ImageDecodeOptions { MaxPixels = Math.Max(1, Math.Min(budget.Remaining, ImageDecodeOptions.DefaultMaxPixels)) };
+                RgbImage image = codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, decodeOptions, cancellationToken);
+                budget.Spend((long)image.Width * image.Height);
+                return image;
+            }
+            catch (ImageTooLargeException ex)
+            {
+                throw new FieldException(field, ex, string.Create(CultureInfo.InvariantCulture,
+                    $"'{file.FileName}' is {ex.Width}x{ex.Height} ({(long)ex.Width * ex.Height} pixels) but this request has {budget.Remaining} of its {budget.Total} pixel budget left (GenerateEndpoint:MaxUploadPixels, the sum over all uploads)."));
+            }
+            catch (ImageInputException ex)
+            {
+                throw new FieldException(field, ex);
+            }
         }
     }
 
@@ -166,9 +205,10 @@ internal static class GenerateEndpoint
 
     private static FaceStudioValidationException NotANumber(string key, string? value) => new(key, $"The '{key}' field must be a number but is '{value}'.");
 
-    private static IResult Problem(string field, string detail) => Results.ValidationProblem(
+    private static IResult Problem(string field, string detail, int statusCode = StatusCodes.Status400BadRequest) => Results.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [detail] },
         detail: detail,
+        statusCode: statusCode,
         title: "The generation request is invalid.");
 
     private static IResult TooLarge(GenerateEndpointOptions limits, long? actual) => Results.Problem(
@@ -179,8 +219,18 @@ internal static class GenerateEndpoint
         title: "The request body is too large.");
 
     /// <summary>An uploaded file that could not be decoded, with the form field it came in.</summary>
-    private sealed class FieldException(string field, Exception inner) : Exception(inner.Message, inner)
+    private sealed class FieldException(string field, Exception inner, string? message = null) : Exception(message ?? inner.Message, inner)
     {
         public string Field { get; } = field;
+    }
+
+    /// <summary>What is left of one request's upload pixel budget.</summary>
+    private sealed class PixelBudget(long total)
+    {
+        public long Total { get; } = total;
+
+        public long Remaining { get; private set; } = total;
+
+        public void Spend(long pixels) => Remaining = Math.Max(0, Remaining - pixels);
     }
 }

@@ -26,7 +26,9 @@ public static class WebSample
         builder.Services.AddOptions<GenerateEndpointOptions>()
             .Bind(builder.Configuration.GetSection("GenerateEndpoint"))
             .Validate(o => o.MaxRequestBytes > 0 && o.MaxFaces >= 0 && o.MaxSteps > 0, "GenerateEndpoint: MaxRequestBytes and MaxSteps must be positive and MaxFaces 0 or more.")
+            .Validate(o => o.MaxUploadPixels > 0 && o.MaxConcurrentDecodes is > 0 and <= 64, "GenerateEndpoint: MaxUploadPixels must be positive and MaxConcurrentDecodes in [1, 64].")
             .ValidateOnStart();
+        builder.Services.AddSingleton<UploadDecodeGate>();
         builder.Services.AddOptions<FormOptions>()
             .Configure<IOptions<GenerateEndpointOptions>>((form, limits) => form.MultipartBodyLengthLimit = limits.Value.MaxRequestBytes);
         builder.Services.AddOptions<KestrelServerOptions>()

@@ -133,6 +133,12 @@ internal static class GenerateCommand
 
         // Every problem with the request surfaces here, before any model runs and before anything is printed.
         pipeline.Validate(request);
+        for (int i = 0; i < s.Count && Directory.Exists(Path.GetDirectoryName(s.Output.FullName)); i++)
+        {
+            // A device, FIFO, link or folder given as --out is refused now, not after the images are made.
+            OutputFile.CheckTarget(s.Count == 1 ? s.Output.FullName : NumberedPath(s.Output.FullName, i + 1));
+        }
+
         if (pack.IsDemo && !s.Quiet)
         {
             await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoNotice.Text}").ConfigureAwait(false);

@@ -39,6 +39,7 @@ public sealed class FaceStudioPipeline : IDisposable
     private readonly SemaphoreSlim _gate;
     private readonly GuidanceComposer? _composer;
     private readonly IReadOnlyList<IDisposable> _owned;
+    private readonly DisposeGate _life = new();
     private int _disposed;
 
     /// <summary>Creates a pipeline over <paramref name="components"/>. Prefer <see cref="FaceStudioPipelineBuilder"/>.</summary>
@@ -143,6 +144,12 @@ public sealed class FaceStudioPipeline : IDisposable
     public void Validate(GenerationRequest request) => _ = Prepare(request);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Safe while requests are in flight: running requests are cancelled (they end with
+    /// <see cref="ObjectDisposedException"/>), queued ones fail with <see cref="ObjectDisposedException"/>, and this
+    /// call waits until every request has left the models before it frees them. Do not call it from a progress
+    /// callback of this pipeline's own request (it would wait for itself).
+    /// </remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -150,6 +157,8 @@ public sealed class FaceStudioPipeline : IDisposable
             return;
         }
 
+        _life.Close();
+        _life.WaitIdle();
         _gate.Dispose();
         if (_ownsTelemetry)
         {
@@ -160,20 +169,37 @@ public sealed class FaceStudioPipeline : IDisposable
         {
             d.Dispose();
         }
+
+        _life.Dispose();
     }
 
     private async Task<GenerationResult> RunAsync(GenerationRequest request, IProgress<GenerationProgress>? progress, Action<StepEvent>? onStep, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        PreparedRequest prepared = Prepare(request);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _life.Enter(this);
         try
         {
-            return await RunPreparedAsync(prepared, progress, onStep, cancellationToken).ConfigureAwait(false);
+            PreparedRequest prepared = Prepare(request);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _life.Closing);
+            try
+            {
+                await _gate.WaitAsync(linked.Token).ConfigureAwait(false);
+                try
+                {
+                    return await RunPreparedAsync(prepared, progress, onStep, linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+            catch (OperationCanceledException ex) when (_life.Closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ObjectDisposedException($"The {nameof(FaceStudioPipeline)} was disposed before the request completed.", ex);
+            }
         }
         finally
         {
-            _gate.Release();
+            _life.Exit();
         }
     }
 
@@ -500,6 +526,12 @@ public sealed class FaceStudioPipeline : IDisposable
             IGuidanceProjector projector = _composer.Projector;
             bool automatic = ids.Count > 1 && explicitRegions is null;
             RegionStrategy.Validate(automatic ? 1 : ids.Count, _components.TextEncoder.MaxTokens, projector.TokensPerIdentity, projector.TokenDim, explicitRegions, caps, latentH, latentW);
+        }
+
+        if (request.Seed is long given && given > long.MaxValue - (request.BatchCount - 1))
+        {
+            // Image b uses seed + b: past long.MaxValue it would wrap to long.MinValue.
+            throw Invalid(nameof(request.Seed), Inv($"Seed must be at most {long.MaxValue - (request.BatchCount - 1)} for {request.BatchCount} images (image b uses seed + b) but is {given}."));
         }
 
         long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
