@@ -40,7 +40,7 @@ public class Img2ImgPipelineTests
         Assert.Equal([401f, 301f, 201f, 101f, 1f], den.Seen.Select(s => s.T));
         FloatTensor x0 = await enc.EncodeAsync(ImageTensors.ToChw(ImageResize.Resize(img, 64, 80, ResizeFilter.Bicubic), ChannelNormalization.MinusOneToOne));
         var n = new float[x0.Length];
-        new PhiloxNoiseSource(5).NextGaussian(n);
+        new TorchCpuNoiseSource(5).NextGaussian(n); // the request's default noise source, torch-cpu
         // x_t = √ᾱ_t·x₀ + √(1 − ᾱ_t)·ε at t = 401, ᾱ from SD 1.5's scaled_linear betas, ε the seed's first draw.
         double ab = 1;
         double s0 = Math.Sqrt(0.00085), s1 = Math.Sqrt(0.012);
