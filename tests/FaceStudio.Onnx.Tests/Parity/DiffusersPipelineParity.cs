@@ -7,6 +7,7 @@ using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
+using FaceStudio.Core.Scheduling;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
@@ -30,7 +31,9 @@ internal static class DiffusersPipelineParity
     }
 
     /// <summary>One diffusers StableDiffusion(Img2Img)Pipeline case against the SDK.</summary>
-    public static async Task<Outcome> RunCaseAsync(string name)
+    /// <param name="name">The case (index.json "pipelines").</param>
+    /// <param name="adjustConfig">Changes the scheduler config the pack gives (null keeps it).</param>
+    public static async Task<Outcome> RunCaseAsync(string name, Func<SchedulerConfig, SchedulerConfig>? adjustConfig = null)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ParityFixtures.Root, "index.json")));
         JsonElement c = doc.RootElement.GetProperty("pipelines").GetProperty(name);
@@ -42,6 +45,11 @@ internal static class DiffusersPipelineParity
         var builder = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(ParityFixtures.Pack));
         var decoder = new RecordingDecoder(builder.LatentDecoder!);
         builder.UseLatentDecoder(decoder);
+        if (adjustConfig is not null)
+        {
+            builder.UseSchedulerConfig(adjustConfig(builder.SchedulerConfig));
+        }
+
         StyleInput? style = null;
         if (img2img)
         {
