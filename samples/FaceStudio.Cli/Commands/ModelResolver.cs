@@ -80,7 +80,7 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
         if (_pack is null)
         {
             _pack = DemoPack.EnsureCached();
-            notices.WriteLine($"note: no {optionName}, --models or {variable} given; using the built-in demo pack ({_pack.Root}), whose models have random weights.");
+            notices.WriteLine($"note: no {optionName}, --models or {variable} given; using the built-in demo pack ({_pack.Root}). {DemoNotice.Text}");
         }
 
         return fromPack(_pack)!;
