@@ -3,6 +3,7 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Scheduling;
 using Microsoft.Extensions.Options;
 
@@ -114,6 +115,7 @@ internal static class GenerateEndpoint
                 Steps = Int(form, "steps", 25),
                 Seed = form.ContainsKey("seed") ? Long(form, "seed") : null,
                 Scheduler = form["scheduler"].FirstOrDefault() ?? SchedulerCatalog.EulerAncestral,
+                Noise = form["noise"].FirstOrDefault() ?? NoiseSources.TorchCpu,
                 GuidanceScale = Float(form, "guidance", 7.5f),
                 Alpha = Float(form, "alpha", 0.5f),
                 Width = Int(form, "width", 512),
@@ -157,6 +159,7 @@ internal static class GenerateEndpoint
         "Height" => "height",
         "steps" or "Steps" => "steps",
         "name" or "Scheduler" => "scheduler",
+        "noise" or "Noise" => "noise",
         "GuidanceScale" or "IdentityGuidanceScale" => "guidance",
         "Alpha" => "alpha",
         "Prompt" => "prompt",
