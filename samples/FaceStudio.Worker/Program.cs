@@ -1,0 +1,24 @@
+using FaceStudio.Imaging.DependencyInjection;
+using FaceStudio.Jobs.Redis;
+using FaceStudio.Onnx.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+// The FaceStudio worker: a Generic Host whose one BackgroundService takes generation jobs from a Redis stream
+// (consumer group), runs them on the pipeline configured under "FaceStudio" (no ModelPack: the demo pack) and stores
+// the results. One process per GPU. SIGTERM (docker stop, Ctrl+C) stops taking work, lets running jobs finish for
+// FaceStudio:Jobs:ShutdownGrace and hands the rest back.
+//
+//   dotnet FaceStudio.Worker.dll --FaceStudio:Jobs:Redis localhost:6379 [--FaceStudio:Jobs:Concurrency 1]
+//     [--FaceStudio:Jobs:Stream facestudio:jobs] [--FaceStudio:Jobs:Consumer gpu0] [--FaceStudio:ModelPack DIR]
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddFaceStudio(builder.Configuration.GetSection("FaceStudio"));
+builder.Services.AddFaceStudioImaging();
+builder.Services.AddRedisJobs(builder.Configuration.GetSection("FaceStudio:Jobs"));
+builder.Services.AddFaceStudioJobWorker();
+
+// Shutdown must outlast the jobs' grace period, or running jobs are cut off before they are handed back.
+builder.Services.AddOptions<HostOptions>().Configure<IOptions<RedisJobsOptions>>((host, jobs) =>
+    host.ShutdownTimeout = jobs.Value.ShutdownGrace + TimeSpan.FromSeconds(15));
+
+using IHost host = builder.Build();
+await host.RunAsync();
