@@ -29,6 +29,7 @@ public static class WebSample
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GenerateEndpointOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
         builder.Services.AddProblemDetails();
+        bool queueMode = JobEndpoints.AddIfConfigured(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
@@ -36,6 +37,11 @@ public static class WebSample
 
         app.MapGet("/", () => Results.Text("FaceStudio sample: POST /generate (multipart: prompt, face files, optional style file) returns a PNG."));
         app.MapPost("/generate", GenerateEndpoint.HandleAsync).DisableAntiforgery();
+        if (queueMode)
+        {
+            JobEndpoints.Map(app);
+        }
+
         return app;
     }
 }
