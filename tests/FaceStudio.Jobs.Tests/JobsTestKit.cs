@@ -127,9 +127,17 @@ internal static class JobsTestKit
             {
                 foreach (string id in ids.Where(i => !final.ContainsKey(i)).ToList())
                 {
-                    if (await queue.GetStatusAsync(id) is { IsFinal: true } s)
+                    try
                     {
-                        final[id] = s;
+                        if (await queue.GetStatusAsync(id) is { IsFinal: true } s)
+                        {
+                            final[id] = s;
+                        }
+                    }
+                    catch (Exception ex) when (ex is RedisException or TimeoutException)
+                    {
+                        // Redis is restarting: ask again on the next round.
+                        return false;
                     }
                 }
 
