@@ -17,10 +17,11 @@ int jobs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 
 int steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
 int size = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 64;
 int[] workerCounts = args.Length > 3 ? [.. args[3].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : [1, 2];
+int simulateMs = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 0;
 
 string demo = Path.Combine(Path.GetTempPath(), "fs-jobsbench-demo");
 DemoPack.EnsureCached(demo);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# FaceStudio.JobsBench: {jobs} jobs, {size}x{size}, {steps} steps, demo pack, CPU ({Environment.ProcessorCount} cores), redis-server AOF appendfsync always, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# FaceStudio.JobsBench: {jobs} jobs, {size}x{size}, {steps} steps, {(simulateMs > 0 ? $"simulated generation of {simulateMs} ms (worker sleeps)" : "demo pack on CPU")}, {Environment.ProcessorCount} cores, redis-server AOF appendfsync always, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
 Console.WriteLine();
 Console.WriteLine("| workers | jobs/s | queue wait p50 / p95 (ms) | idle enqueue→start p50 (ms) | enqueue call p50 (ms) | result store p50 / p95 (ms) | start→done minus generation p50 (ms) | generation p50 (ms) |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
@@ -38,7 +39,7 @@ foreach (int count in workerCounts)
     var queue = provider.GetRequiredService<IJobQueue>();
     RedisJobsConnection connection = provider.GetRequiredService<RedisJobsConnection>();
     IDatabase db = (await connection.GetAsync()).GetDatabase();
-    WorkerProcess[] workers = [.. Enumerable.Range(0, count).Select(i => WorkerProcess.Start(redis.ConnectionString, demo, $"bench{i}", ("Logging:LogLevel:Default", "Warning"), ("FaceStudio:Jobs:ClaimIdleTime", "00:01:00"), ("FaceStudio:Jobs:HeartbeatInterval", "00:00:01")))];
+    WorkerProcess[] workers = [.. Enumerable.Range(0, count).Select(i => WorkerProcess.Start(redis.ConnectionString, demo, $"bench{i}", ("Logging:LogLevel:Default", "Warning"), ("FaceStudio:Jobs:ClaimIdleTime", "00:01:00"), ("FaceStudio:Jobs:HeartbeatInterval", "00:00:01"), ("FaceStudio:Jobs:SimulateGenerationMs", simulateMs.ToString(CultureInfo.InvariantCulture))))];
     try
     {
         var ready = Stopwatch.StartNew();

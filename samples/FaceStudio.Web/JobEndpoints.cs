@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Jobs;
-using FaceStudio.Core.Imaging;
 using Microsoft.Extensions.Options;
 
 namespace FaceStudio.Web;

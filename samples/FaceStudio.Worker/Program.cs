@@ -1,5 +1,8 @@
+using FaceStudio.Core.Imaging;
 using FaceStudio.Imaging.DependencyInjection;
+using FaceStudio.Jobs;
 using FaceStudio.Jobs.Redis;
+using FaceStudio.Worker;
 using FaceStudio.Onnx.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -14,6 +17,14 @@ HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddFaceStudio(builder.Configuration.GetSection("FaceStudio"));
 builder.Services.AddFaceStudioImaging();
 builder.Services.AddRedisJobs(builder.Configuration.GetSection("FaceStudio:Jobs"));
+
+// Broker benchmarks only: a fixed delay per job instead of the pipeline (see SimulatedExecutor).
+int simulateMs = builder.Configuration.GetValue("FaceStudio:Jobs:SimulateGenerationMs", 0);
+if (simulateMs > 0)
+{
+    builder.Services.AddSingleton<IJobExecutor>(sp => new SimulatedExecutor(sp.GetRequiredService<IImageCodec>(), simulateMs));
+}
+
 builder.Services.AddFaceStudioJobWorker();
 
 // Shutdown must outlast the jobs' grace period, or running jobs are cut off before they are handed back.

@@ -96,6 +96,14 @@ internal sealed class RedisJobWorker : BackgroundService
         try
         {
             await Db.HashDeleteAsync(Keys.Workers, Consumer).ConfigureAwait(false);
+
+            // Leave the group tidy: remove this consumer unless entries are still pending on it (deleting it would drop them).
+            StreamPendingMessageInfo[] pending = await Db.StreamPendingMessagesAsync(Keys.Stream, Options.ConsumerGroup, 1, Consumer).ConfigureAwait(false);
+            if (pending.Length == 0)
+            {
+                await Db.StreamDeleteConsumerAsync(Keys.Stream, Options.ConsumerGroup, Consumer).ConfigureAwait(false);
+            }
+
             await subscriber.UnsubscribeAsync(Keys.Wake).ConfigureAwait(false);
             await subscriber.UnsubscribeAsync(Keys.Cancel).ConfigureAwait(false);
         }
