@@ -22,10 +22,10 @@ public sealed class FailureTests(ITestOutputHelper output)
         try
         {
             await JobsTestKit.WaitForWorkersAsync(services, 2, workers);
-            string id = await queue.EnqueueAsync(JobsTestKit.Request(seed: 42, steps: 40));
+            string id = await queue.EnqueueAsync(JobsTestKit.Request(seed: 42, steps: 250, size: 256));
             JobStatus? running = null;
             Assert.True(
-                await JobsTestKit.Eventually(async () => (running = await queue.GetStatusAsync(id)) is { State: JobState.Running, Step: >= 2 }, TimeSpan.FromSeconds(30)),
+                await JobsTestKit.Eventually(async () => (running = await queue.GetStatusAsync(id)) is { State: JobState.Running, Step: >= 3 }, TimeSpan.FromSeconds(30)),
                 $"The job did not start: {running}\n{JobsTestKit.Diagnostics(workers)}");
             WorkerProcess victim = workers.Single(w => w.Consumer == running!.Worker);
             var clock = Stopwatch.StartNew();
@@ -40,7 +40,7 @@ public sealed class FailureTests(ITestOutputHelper output)
             Assert.Equal(1, (int)await db.HashGetAsync(keys.Job(id), "completions"));
 
             // The same request, run start to finish on the survivor: the same bytes.
-            string again = await queue.EnqueueAsync(JobsTestKit.Request(seed: 42, steps: 40));
+            string again = await queue.EnqueueAsync(JobsTestKit.Request(seed: 42, steps: 250, size: 256));
             await JobsTestKit.WaitForAllAsync(queue, [again], TimeSpan.FromSeconds(60), () => JobsTestKit.Diagnostics(workers));
             Assert.Equal((await queue.GetResultAsync(id))!.Images[0], (await queue.GetResultAsync(again))!.Images[0]);
         }
@@ -65,9 +65,9 @@ public sealed class FailureTests(ITestOutputHelper output)
         {
             await JobsTestKit.WaitForWorkersAsync(services, 2, workers);
             var ids = new List<string>();
-            for (int i = 0; i < 16; i++)
+            for (int i = 0; i < 24; i++)
             {
-                ids.Add(await queue.EnqueueAsync(JobsTestKit.Request(seed: 500 + i, steps: 3)));
+                ids.Add(await queue.EnqueueAsync(JobsTestKit.Request(seed: 500 + i, steps: 60, size: 128)));
             }
 
             // Let some finish, then kill Redis mid-run (SIGKILL: only the AOF survives) and bring it back.
@@ -87,9 +87,27 @@ public sealed class FailureTests(ITestOutputHelper output)
                 },
                 TimeSpan.FromSeconds(60)), JobsTestKit.Diagnostics(workers));
             redis.Kill();
-            output.WriteLine($"Redis killed with {acknowledged.Count} results acknowledged");
+            output.WriteLine($"Redis killed with {acknowledged.Count} of {ids.Count} results acknowledged");
+            Assert.True(acknowledged.Count < ids.Count, "Every job finished before the kill: the test proves nothing.");
             await Task.Delay(1500);
             redis.Launch();
+
+            // The queue takes new work after the restart too.
+            for (int i = 0; i < 4; i++)
+            {
+                for (int attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        ids.Add(await queue.EnqueueAsync(JobsTestKit.Request(seed: 600 + i, steps: 2)));
+                        break;
+                    }
+                    catch (RedisConnectionException) when (attempt < 50)
+                    {
+                        await Task.Delay(200);
+                    }
+                }
+            }
 
             IReadOnlyList<JobStatus> final = await JobsTestKit.WaitForAllAsync(queue, ids, TimeSpan.FromSeconds(90), () => JobsTestKit.Diagnostics(workers));
             Assert.All(final, s => Assert.Equal(JobState.Succeeded, s.State));
