@@ -37,7 +37,7 @@ internal static class JobEndpoints
         jobs.MapPost(string.Empty, PostAsync).DisableAntiforgery();
         jobs.MapGet("/{id}", GetAsync);
         jobs.MapGet("/{id}/image", ImageAsync);
-        jobs.MapGet("/{id}/events", Events);
+        jobs.MapGet("/{id}/events", EventsAsync);
         jobs.MapDelete("/{id}", CancelAsync);
     }
 
@@ -85,8 +85,10 @@ internal static class JobEndpoints
             : NotFound(id);
     }
 
-    private static IResult Events(string id, IJobQueue queue, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(Stream(queue.WatchAsync(id, cancellationToken)));
+    private static async Task<IResult> EventsAsync(string id, IJobQueue queue, CancellationToken cancellationToken) =>
+        await queue.GetStatusAsync(id, cancellationToken) is null
+            ? NotFound(id)
+            : TypedResults.ServerSentEvents(Stream(queue.WatchAsync(id, cancellationToken)));
 
     private static async IAsyncEnumerable<SseItem<string>> Stream(IAsyncEnumerable<JobStatus> statuses, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

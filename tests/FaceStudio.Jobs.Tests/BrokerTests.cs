@@ -1,4 +1,5 @@
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Imaging.DependencyInjection;
 using FaceStudio.Jobs.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -170,6 +171,35 @@ public sealed class BrokerTests
         {
             await other.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public void Options_are_validated_when_the_host_starts()
+    {
+        Assert.Empty(new RedisJobsOptions { Redis = "localhost" }.Problems());
+        IReadOnlyList<string> problems = new RedisJobsOptions
+        {
+            Redis = " ",
+            Stream = "has space",
+            Concurrency = 0,
+            MaxDeliveries = 0,
+            ClaimIdleTime = TimeSpan.FromSeconds(2),
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            MaxQueueDepth = -1,
+            ResultTtl = TimeSpan.Zero,
+        }.Problems();
+        foreach (string word in new[] { "Redis", "Stream", "Concurrency", "MaxDeliveries", "HeartbeatInterval", "MaxQueueDepth", "ResultTtl" })
+        {
+            Assert.Contains(problems, p => p.StartsWith(word, StringComparison.Ordinal));
+        }
+
+        var services = new ServiceCollection();
+        services.AddFaceStudioImaging();
+        services.AddRedisJobs(o => o.Concurrency = 100);
+        using ServiceProvider provider = services.BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RedisJobsOptions>>().Value);
+        Assert.Contains("FaceStudio:Jobs: Redis (the connection string) is required.", error.Failures);
+        Assert.Contains(error.Failures, f => f.Contains("Concurrency", StringComparison.Ordinal));
     }
 
     internal static GenerationMetadata Metadata() => new()

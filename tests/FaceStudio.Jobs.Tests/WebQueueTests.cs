@@ -48,6 +48,8 @@ public sealed class WebQueueTests(ITestOutputHelper output)
             Assert.Equal("queued", status.GetProperty("state").GetString());
             Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(new Uri($"/jobs/{queued}/image", UriKind.Relative))).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/jobs/{Guid.NewGuid():N}", UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri($"/jobs/{Guid.NewGuid():N}/events", UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync(new Uri("/jobs/..%2Fetc", UriKind.Relative))).StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(new Uri("/jobs", UriKind.Relative), new MultipartFormDataContent { { new StringContent("64"), "width" } })).StatusCode);
 
             // Cancel of a queued job: at once, and its place in the queue is free again.
