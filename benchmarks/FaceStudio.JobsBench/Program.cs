@@ -3,7 +3,6 @@ using System.Globalization;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
-using FaceStudio.Imaging.DependencyInjection;
 using FaceStudio.Jobs;
 using FaceStudio.Jobs.Redis;
 using FaceStudio.Jobs.Tests;

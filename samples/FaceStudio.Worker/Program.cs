@@ -1,9 +1,7 @@
 using FaceStudio.Core.Imaging;
-using FaceStudio.Imaging.DependencyInjection;
 using FaceStudio.Jobs;
 using FaceStudio.Jobs.Redis;
 using FaceStudio.Worker;
-using FaceStudio.Onnx.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 // The FaceStudio worker: a Generic Host whose one BackgroundService takes generation jobs from a Redis stream

@@ -1,5 +1,4 @@
 using FaceStudio.Core.Pipeline;
-using FaceStudio.Imaging.DependencyInjection;
 using FaceStudio.Jobs.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

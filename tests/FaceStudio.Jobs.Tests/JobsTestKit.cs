@@ -2,7 +2,6 @@ using System.Diagnostics;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
-using FaceStudio.Imaging.DependencyInjection;
 using FaceStudio.Jobs.Redis;
 using FaceStudio.Onnx.Packs;
 using Microsoft.Extensions.DependencyInjection;
