@@ -56,14 +56,35 @@ internal sealed class RedisJobWorker : BackgroundService
         ConnectionMultiplexer multiplexer = await _connection.GetAsync().ConfigureAwait(false);
         _db = multiplexer.GetDatabase();
         ISubscriber subscriber = multiplexer.GetSubscriber();
-        await subscriber.SubscribeAsync(Keys.Wake, (_, _) => _wake.Writer.TryWrite(true)).ConfigureAwait(false);
-        await subscriber.SubscribeAsync(Keys.Cancel, (_, id) =>
+
+        // Redis may not be up yet (containers start in any order): keep trying until it is, or until asked to stop.
+        for (int attempt = 1; ; attempt++)
         {
-            if (!id.IsNullOrEmpty && _running.TryGetValue(id!, out RunningJob? job))
+            try
             {
-                job.Stop(StopReason.Cancelled);
+                await subscriber.SubscribeAsync(Keys.Wake, (_, _) => _wake.Writer.TryWrite(true)).ConfigureAwait(false);
+                await subscriber.SubscribeAsync(Keys.Cancel, (_, id) =>
+                {
+                    if (!id.IsNullOrEmpty && _running.TryGetValue(id!, out RunningJob? job))
+                    {
+                        job.Stop(StopReason.Cancelled);
+                    }
+                }).ConfigureAwait(false);
+                break;
             }
-        }).ConfigureAwait(false);
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                _logger.LogWarning("Redis is not reachable yet (try {Attempt}): {Error}", attempt, ex.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * attempt)), stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
 
         using var heartbeatStop = new CancellationTokenSource();
         Task heartbeat = HeartbeatLoopAsync(heartbeatStop.Token);
@@ -256,7 +277,12 @@ internal sealed class RedisJobWorker : BackgroundService
             if (stored == "ok")
             {
                 _logger.LogInformation("Job {Id} succeeded in {Ms} ms (result stored in {StoreMs} ms).", id, generationMs, storeMs);
-                _ = Db.HashSetAsync(Keys.Job(id), "store_ms", storeMs, flags: CommandFlags.FireAndForget);
+                // For benchmarks and dashboards; only on a hash that still exists (never recreate an expired job without expiry).
+                _ = Db.ScriptEvaluateAsync(
+                    "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'store_ms', ARGV[1]) end return 0",
+                    [Keys.Job(id)],
+                    [storeMs],
+                    CommandFlags.FireAndForget);
             }
             else if (stored == "stale")
             {
