@@ -30,7 +30,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output)
                 ids.Add(await queue.EnqueueAsync(JobsTestKit.Request(seed: 100 + (i % 5))));
             }
 
-            IReadOnlyList<JobStatus> statuses = await JobsTestKit.WaitForAllAsync(queue, ids, TimeSpan.FromSeconds(90), () => JobsTestKit.Diagnostics(workers));
+            IReadOnlyList<JobStatus> statuses = await JobsTestKit.WaitForAllAsync(queue, ids, TimeSpan.FromSeconds(180), () => JobsTestKit.Diagnostics(workers));
             output.WriteLine($"30 jobs done after {clock.Elapsed.TotalSeconds:F1} s");
             Assert.All(statuses, s => Assert.Equal(JobState.Succeeded, s.State));
 

@@ -109,7 +109,7 @@ public sealed class FailureTests(ITestOutputHelper output)
                 }
             }
 
-            IReadOnlyList<JobStatus> final = await JobsTestKit.WaitForAllAsync(queue, ids, TimeSpan.FromSeconds(90), () => JobsTestKit.Diagnostics(workers));
+            IReadOnlyList<JobStatus> final = await JobsTestKit.WaitForAllAsync(queue, ids, TimeSpan.FromSeconds(180), () => JobsTestKit.Diagnostics(workers));
             Assert.All(final, s => Assert.Equal(JobState.Succeeded, s.State));
             IDatabase db = JobsTestKit.Db(services);
             RedisJobKeys keys = JobsTestKit.Keys(services);

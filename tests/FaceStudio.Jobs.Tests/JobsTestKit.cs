@@ -113,7 +113,7 @@ internal static class JobsTestKit
     public static async Task WaitForWorkersAsync(ServiceProvider services, int count, IReadOnlyList<WorkerProcess> workers, TimeSpan? timeout = null)
     {
         IDatabase db = Db(services);
-        bool ready = await Eventually(async () => await db.HashLengthAsync(Keys(services).Workers) >= count, timeout ?? TimeSpan.FromSeconds(60));
+        bool ready = await Eventually(async () => await db.HashLengthAsync(Keys(services).Workers) >= count, timeout ?? TimeSpan.FromSeconds(150));
         Assert.True(ready, "Workers did not register in time:\n" + string.Join("\n----\n", workers.Select(w => w.Consumer + ":\n" + w.Output)));
     }
 
