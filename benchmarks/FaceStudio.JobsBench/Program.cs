@@ -6,7 +6,7 @@ using FaceStudio.Core.Pipeline;
 using FaceStudio.Jobs;
 using FaceStudio.Jobs.Redis;
 using FaceStudio.Jobs.Tests;
-using FaceStudio.Onnx.Packs;
+using FaceStudio.Onnx.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 

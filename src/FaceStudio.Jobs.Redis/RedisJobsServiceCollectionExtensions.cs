@@ -45,6 +45,25 @@ public static class RedisJobsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Chains after <c>services.AddFaceStudio(config)</c>: <c>….AddImaging().AddRedisJobs(config.GetSection("FaceStudio:Jobs"))</c>
+    /// (see <see cref="AddRedisJobs(IServiceCollection, IConfiguration)"/>).
+    /// </summary>
+    public static IFaceStudioBuilder AddRedisJobs(this IFaceStudioBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddRedisJobs(configuration);
+        return builder;
+    }
+
+    /// <summary>Chains after <c>….AddRedisJobs(…)</c>: the worker (see <see cref="AddFaceStudioJobWorker(IServiceCollection)"/>).</summary>
+    public static IFaceStudioBuilder AddJobWorker(this IFaceStudioBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddFaceStudioJobWorker();
+        return builder;
+    }
+
     private static IServiceCollection AddRedisJobs(IServiceCollection services, Action<OptionsBuilder<RedisJobsOptions>> configure)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -3,7 +3,7 @@ using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Jobs.Redis;
-using FaceStudio.Onnx.Packs;
+using FaceStudio.Onnx.Demo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
