@@ -35,6 +35,7 @@ public static class WebSample
             .Configure<IOptions<GenerateEndpointOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
+        bool queueMode = JobEndpoints.AddIfConfigured(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
@@ -44,6 +45,11 @@ public static class WebSample
         app.UseStudioPage();
         app.MapStudio();
         app.MapPost("/generate", GenerateEndpoint.HandleAsync).DisableAntiforgery();
+        if (queueMode)
+        {
+            JobEndpoints.Map(app);
+        }
+
         return app;
     }
 }
