@@ -26,7 +26,9 @@ public sealed class DisposalRaceAdversarialTests(DemoPackFixture fixture, ITestO
         {
             FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder()
                 .UseModelPack(fixture.Pack)
-                .UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = maxConcurrent })
+                // The demo detector scores hundreds of random "faces" on the style image: name the two it uses, so the
+                // two-person request is valid whenever it gets that far (the detector still runs under disposal).
+                .UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = maxConcurrent, AutomaticRegions = new() { FaceForIdentity = [0, 1] } })
                 .Build();
             var tasks = new Task<GenerationResult>[requests];
             for (int r = 0; r < requests; r++)
