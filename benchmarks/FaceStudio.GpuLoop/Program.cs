@@ -7,6 +7,7 @@ using FaceStudio.Benchmarks.Pipeline;
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Denoising;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Sessions;

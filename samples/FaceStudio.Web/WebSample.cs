@@ -12,9 +12,12 @@ public static class WebSample
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
-        // FaceStudio: pipeline from the "FaceStudio" section (no ModelPack: the built-in demo pack), validated on start.
-        builder.Services.AddFaceStudio(builder.Configuration.GetSection("FaceStudio"));
-        builder.Services.AddFaceStudioImaging();
+        // FaceStudio: pipeline from the "FaceStudio" section, validated on start. appsettings.json asks for the
+        // random-weight demo pack ("ModelPack": "demo", which UseDemoPack() provides and announces with a warning);
+        // set FaceStudio:ModelPack to a model pack folder for real pictures.
+        builder.Services.AddFaceStudio(builder.Configuration.GetSection("FaceStudio"))
+            .UseDemoPack()
+            .AddImaging();
 
         // Limits are read through options (not before Build) so every configuration source, tests' included, applies.
         builder.Services.AddOptions<GenerateEndpointOptions>()

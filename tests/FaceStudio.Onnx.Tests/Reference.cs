@@ -1,4 +1,4 @@
-using FaceStudio.Onnx.Writer.Models;
+using FaceStudio.Onnx.Demo.Writer.Models;
 
 namespace FaceStudio.Onnx.Tests;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Denoising;
 using FaceStudio.Onnx.Latents;
 using FaceStudio.Onnx.Packs;

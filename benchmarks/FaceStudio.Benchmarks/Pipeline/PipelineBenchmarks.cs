@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Scheduling;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Denoising;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;

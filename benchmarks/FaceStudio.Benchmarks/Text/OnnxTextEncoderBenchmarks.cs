@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Sessions;
 using FaceStudio.Onnx.Text;
-using FaceStudio.Onnx.Writer;
-using FaceStudio.Onnx.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Benchmarks.Text;

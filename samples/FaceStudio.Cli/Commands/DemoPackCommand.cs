@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 
 namespace FaceStudio.Cli.Commands;

@@ -8,6 +8,7 @@ using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Imaging;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Sessions;

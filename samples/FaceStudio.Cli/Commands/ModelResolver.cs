@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceStudio.Core.Errors;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 
 namespace FaceStudio.Cli.Commands;

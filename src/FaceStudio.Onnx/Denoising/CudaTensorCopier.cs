@@ -1,4 +1,6 @@
-using FaceStudio.Onnx.Writer;
+using System.Globalization;
+using FaceStudio.Onnx.Contracts;
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -60,24 +62,40 @@ internal sealed class CudaTensorCopier : IDisposable
             return existing;
         }
 
-        OnnxElementType onnxType = type switch
+        // onnx.proto TensorProto.DataType values.
+        int onnxType = type switch
         {
-            TensorElementType.Float => OnnxElementType.Float,
-            TensorElementType.Float16 => OnnxElementType.Float16,
-            TensorElementType.Int64 => OnnxElementType.Int64,
-            TensorElementType.Int32 => OnnxElementType.Int32,
+            TensorElementType.Float => 1,
+            TensorElementType.Int32 => 6,
+            TensorElementType.Int64 => 7,
+            TensorElementType.Float16 => 10,
             _ => throw new NotSupportedException($"No device copy for element type {type}."),
         };
-        var dims = Enumerable.Range(0, rank).Select(i => OnnxDim.Dynamic("d" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
-        var g = new GraphBuilder("copy");
-        string x = g.Input("x", onnxType, dims);
-        g.Output("y", g.Op("Identity", [x]), onnxType, dims);
         using SessionOptions options = _cpu ? new SessionOptions() : SessionOptions.MakeSessionOptionWithCudaProvider(_deviceId);
 
         // Keep the Identity node: it is the copy.
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
-        var session = new InferenceSession(new OnnxModelBuilder(g).ToBytes(), options);
+        var session = new InferenceSession(IdentityModel(onnxType, rank), options);
         _sessions[(type, rank)] = session;
         return session;
+    }
+
+    /// <summary>The ModelProto of <c>y = Identity(x)</c> over a tensor of the given element type and rank (dynamic dimensions).</summary>
+    internal static byte[] IdentityModel(int elementType, int rank)
+    {
+        OnnxProtoWriter.Dim[] dims = Enumerable.Range(0, rank).Select(i => new OnnxProtoWriter.Dim("d" + i.ToString(CultureInfo.InvariantCulture), 0)).ToArray();
+        using var stream = new MemoryStream();
+        var output = new CodedOutputStream(stream, leaveOpen: true);
+        OnnxProtoWriter.WriteModelHeader(output, OnnxProtoWriter.IrVersion, "FaceStudio.Onnx", "1");
+        OnnxProtoWriter.WriteMessage(output, OnnxProtoFields.Model.Graph, graph =>
+        {
+            OnnxProtoWriter.WriteMessage(graph, OnnxProtoFields.Graph.Node, node => OnnxProtoWriter.WriteNodeHeader(node, ["x"], ["y"], "copy", "Identity"));
+            OnnxProtoWriter.WriteString(graph, OnnxProtoFields.Graph.Name, "copy");
+            OnnxProtoWriter.WriteMessage(graph, OnnxProtoFields.Graph.Input, v => OnnxProtoWriter.WriteValueInfo(v, "x", elementType, dims));
+            OnnxProtoWriter.WriteMessage(graph, OnnxProtoFields.Graph.Output, v => OnnxProtoWriter.WriteValueInfo(v, "y", elementType, dims));
+        });
+        OnnxProtoWriter.WriteOpset(output, OnnxProtoWriter.Opset);
+        output.Flush();
+        return stream.ToArray();
     }
 }

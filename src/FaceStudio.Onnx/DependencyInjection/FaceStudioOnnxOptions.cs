@@ -8,10 +8,16 @@ namespace FaceStudio.Onnx.DependencyInjection;
 /// </summary>
 public sealed class FaceStudioOnnxOptions
 {
-    /// <summary>Model pack folder (diffusers/optimum ONNX layout + <c>facestudio.json</c>); null or empty runs the built-in demo pack.</summary>
+    /// <summary>The <see cref="ModelPack"/> value that asks for the random-weight demo pack (needs FaceStudio.Onnx.Demo's <c>UseDemoPack()</c>).</summary>
+    public const string DemoModelPack = "demo";
+
+    /// <summary>
+    /// Required: a model pack folder (diffusers/optimum ONNX layout + <c>facestudio.json</c>), or <c>"demo"</c> for the
+    /// random-weight demo pack of FaceStudio.Onnx.Demo. Unset is a start-up error.
+    /// </summary>
     public string? ModelPack { get; set; }
 
-    /// <summary>Where the demo pack is generated and cached; null uses the user's cache folder.</summary>
+    /// <summary>Where the demo pack is generated and cached (<c>ModelPack = "demo"</c>); null uses a private per-user folder.</summary>
     public string? DemoCacheDirectory { get; set; }
 
     /// <summary>Execution provider for every model: Cpu, Cuda, TensorRt, DirectMl or CoreMl.</summary>

@@ -23,7 +23,7 @@ public static class ModelPackPipelineExtensions
     /// is kept, so callers can replace any part) and hands the created sessions to the pipeline, which disposes them.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="pack">A pack from <see cref="ModelPack.Load"/> or <see cref="DemoPack.EnsureCached"/>.</param>
+    /// <param name="pack">A pack from <see cref="ModelPack.Load"/> (or FaceStudio.Onnx.Demo's <c>DemoPack.EnsureCached</c>).</param>
     /// <param name="sessionOptions">Execution provider and threads per component; CPU defaults when null.</param>
     /// <param name="sessionFactory">Creates the sessions; a <see cref="SessionFactory"/> when null.</param>
     /// <exception cref="Core.Errors.ModelContractException">A model breaks its component's contract.</exception>

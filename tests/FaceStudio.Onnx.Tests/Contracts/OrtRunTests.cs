@@ -1,5 +1,5 @@
 using FaceStudio.Onnx.Contracts;
-using FaceStudio.Onnx.Writer;
+using FaceStudio.Onnx.Demo.Writer;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Contracts;

@@ -4,8 +4,10 @@ using FaceStudio.Core.AI;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Imaging;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
+using FaceStudio.Onnx.Sessions;
 using FaceStudio.Onnx.Tests.Pipeline;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -31,7 +33,7 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
                 ["FaceStudio:ExecutionProvider"] = "Cpu",
             })
             .Build();
-        await using ServiceProvider services = new ServiceCollection().AddFaceStudio(configuration.GetSection("FaceStudio")).BuildServiceProvider();
+        await using ServiceProvider services = new ServiceCollection().AddFaceStudio(configuration.GetSection("FaceStudio")).Services.BuildServiceProvider();
 
         FaceStudioPipeline pipeline = services.GetRequiredService<FaceStudioPipeline>();
 
@@ -41,21 +43,101 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
     }
 
     [Fact]
-    public async Task Delegate_without_a_model_pack_generates_the_demo_pack_into_the_cache_folder()
+    public async Task UseDemoPack_without_a_model_pack_generates_the_demo_pack_and_warns_that_its_weights_are_random()
     {
         string cache = fixture.NewFolder();
-        await using ServiceProvider services = new ServiceCollection()
+        var logs = new CapturingLoggerProvider();
+        var collection = new ServiceCollection();
+        collection.AddLogging(l => l.AddProvider(logs));
+        await using ServiceProvider services = collection
             .AddFaceStudio(o => o.DemoCacheDirectory = cache)
-            .BuildServiceProvider();
+            .UseDemoPack()
+            .Services.BuildServiceProvider();
 
         FaceStudioPipeline pipeline = services.GetRequiredService<FaceStudioPipeline>();
 
         string packFolder = Assert.Single(Directory.GetDirectories(cache));
         Assert.True(File.Exists(Path.Combine(packFolder, ModelPackManifest.FileName)));
         Assert.Equal(1, pipeline.Options.MaxConcurrentRequests);
+        Assert.Contains(logs.Entries, e => e.Category == typeof(DemoModelPackSource).FullName && e.Level == LogLevel.Warning
+            && e.Message.Contains("random weights", StringComparison.Ordinal));
 
         // Same default seed as the fixture's pack, so the same pictures.
         await AssertSameImagesAsync(fixture.Pipeline, pipeline);
+    }
+
+    [Fact]
+    public async Task ModelPack_demo_in_configuration_selects_the_demo_pack_registered_by_UseDemoPack()
+    {
+        string cache = fixture.NewFolder();
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FaceStudio:ModelPack"] = "demo", ["FaceStudio:DemoCacheDirectory"] = cache })
+            .Build();
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddFaceStudio(configuration.GetSection("FaceStudio")).UseDemoPack();
+        using IHost host = builder.Build();
+        await host.StartAsync();
+
+        FaceStudioPipeline pipeline = host.Services.GetRequiredService<FaceStudioPipeline>();
+
+        Assert.Single(Directory.GetDirectories(cache));
+        await AssertSameImagesAsync(fixture.Pipeline, pipeline);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_missing_model_pack_fails_the_host_start_naming_the_key_and_how_to_ask_for_the_demo()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FaceStudio:ExecutionProvider"] = "Cpu" })
+            .Build();
+
+        OptionsValidationException ex = await StartFailsAsync(s => s.AddFaceStudio(configuration.GetSection("FaceStudio")));
+
+        string failure = Assert.Single(ex.Failures);
+        Assert.Contains("'FaceStudio:ModelPack' is not set", failure, StringComparison.Ordinal);
+        Assert.Contains("\"demo\"", failure, StringComparison.Ordinal);
+        Assert.Contains("UseDemoPack()", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelPack_demo_without_UseDemoPack_fails_the_host_start_naming_the_package()
+    {
+        OptionsValidationException ex = await StartFailsAsync(s => s.AddFaceStudio(o => o.ModelPack = "demo"));
+
+        string failure = Assert.Single(ex.Failures);
+        Assert.Contains("no demo pack is registered", failure, StringComparison.Ordinal);
+        Assert.Contains("FaceStudio.Onnx.Demo", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_configuration_key_fails_the_host_start_suggesting_the_nearest_key()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FaceStudio:ModelPath"] = fixture.Pack.Root, ["FaceStudio:Colour"] = "blue" })
+            .Build();
+
+        OptionsValidationException ex = await StartFailsAsync(s => s.AddFaceStudio(configuration.GetSection("FaceStudio")).UseDemoPack());
+
+        Assert.Contains(ex.Failures, f => f.Contains("unknown key 'FaceStudio:ModelPath'; did you mean 'ModelPack'?", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("unknown key 'FaceStudio:Colour'; the known keys are ModelPack,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_execution_provider_missing_from_the_installed_runtime_fails_the_host_start()
+    {
+        OptionsValidationException ex = await StartFailsAsync(s =>
+        {
+            s.AddSingleton(new SessionFactory(null, () => ["CPUExecutionProvider"]));
+            s.AddFaceStudio(o =>
+            {
+                o.ModelPack = fixture.Pack.Root;
+                o.ExecutionProvider = ExecutionProviderKind.Cuda;
+            });
+        });
+
+        Assert.Contains(ex.Failures, f => f.Contains("Execution provider Cuda (CUDAExecutionProvider) is not in the installed ONNX Runtime", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -68,8 +150,8 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Packs:B:ModelPack"] = dirB })
             .Build();
         await using ServiceProvider services = new ServiceCollection()
-            .AddFaceStudio("a", o => o.ModelPack = dirA)
-            .AddFaceStudio("b", configuration.GetSection("Packs:B"))
+            .AddFaceStudio("a", o => o.ModelPack = dirA).Services
+            .AddFaceStudio("b", configuration.GetSection("Packs:B")).Services
             .BuildServiceProvider();
 
         FaceStudioPipeline a = services.GetRequiredKeyedService<FaceStudioPipeline>("a");
@@ -191,8 +273,8 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
 #pragma warning disable MEAI001 // IImageGenerator is experimental.
         await using ServiceProvider services = new ServiceCollection()
             .AddFaceStudio(o => o.ModelPack = fixture.Pack.Root)
-            .AddFaceStudioImaging()
-            .AddFaceStudioImageGenerator()
+            .AddImaging()
+            .Services.AddFaceStudioImageGenerator()
             .BuildServiceProvider();
 
         IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
@@ -213,6 +295,15 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
         Assert.Equal((72, 64), (decoded.Width, decoded.Height));
         Assert.Equal(expected.Pixels, decoded.Pixels);
 #pragma warning restore MEAI001
+    }
+
+    private static async Task<OptionsValidationException> StartFailsAsync(Action<IServiceCollection> register)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        register(builder.Services);
+        using IHost host = builder.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }
 
     private static async Task AssertSameImagesAsync(FaceStudioPipeline expected, FaceStudioPipeline actual)

@@ -1,9 +1,9 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Guidance;
-using FaceStudio.Onnx.Writer;
-using FaceStudio.Onnx.Writer.Models;
 using FaceStudio.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 

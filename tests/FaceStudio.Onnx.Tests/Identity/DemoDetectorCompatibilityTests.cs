@@ -1,6 +1,6 @@
 using FaceStudio.Core.Imaging;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Identity;
-using FaceStudio.Onnx.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Identity;

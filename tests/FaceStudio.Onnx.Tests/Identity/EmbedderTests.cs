@@ -1,10 +1,10 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Onnx.Demo.TestModels;
+using FaceStudio.Onnx.Demo.Writer;
 using FaceStudio.Onnx.Identity;
-using FaceStudio.Onnx.Identity.TestModels;
 using FaceStudio.Onnx.Style;
-using FaceStudio.Onnx.Writer;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Identity;

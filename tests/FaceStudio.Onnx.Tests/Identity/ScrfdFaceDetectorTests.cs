@@ -1,8 +1,8 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Onnx.Demo.TestModels;
 using FaceStudio.Onnx.Identity;
-using FaceStudio.Onnx.Identity.TestModels;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Identity;

@@ -2,11 +2,12 @@ using System.Text.Json;
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Demo;
+using FaceStudio.Onnx.Demo.Writer;
 using FaceStudio.Onnx.Denoising;
 using FaceStudio.Onnx.Latents;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Text;
-using FaceStudio.Onnx.Writer;
 
 namespace FaceStudio.Onnx.Tests.Packs;
 
@@ -65,8 +66,8 @@ public sealed class ModelPackTests
         Layout(folder);
         using (var stream = File.Create(folder.File("unet/model.onnx")))
         {
-            FaceStudio.Onnx.Writer.OnnxProtoSerializer.WriteModel(stream, TinyModel(),
-                new Dictionary<string, FaceStudio.Onnx.Writer.OnnxProtoSerializer.ExternalLocation> { ["w"] = new(location, 0, 16) });
+            FaceStudio.Onnx.Demo.Writer.OnnxProtoSerializer.WriteModel(stream, TinyModel(),
+                new Dictionary<string, FaceStudio.Onnx.Demo.Writer.OnnxProtoSerializer.ExternalLocation> { ["w"] = new(location, 0, 16) });
         }
 
         ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));

@@ -5,6 +5,7 @@ using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Tensors;
 using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 

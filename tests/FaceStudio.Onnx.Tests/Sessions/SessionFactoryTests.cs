@@ -1,7 +1,7 @@
 using FaceStudio.Core.Errors;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Sessions;
-using FaceStudio.Onnx.Writer;
-using FaceStudio.Onnx.Writer.Models;
 
 namespace FaceStudio.Onnx.Tests.Sessions;
 

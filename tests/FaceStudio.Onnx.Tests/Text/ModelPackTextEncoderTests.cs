@@ -1,4 +1,5 @@
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Text;

@@ -1,9 +1,9 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Text;
-using FaceStudio.Onnx.Writer;
-using FaceStudio.Onnx.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Text;

@@ -1,8 +1,8 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Text;
-using FaceStudio.Onnx.Writer;
-using FaceStudio.Onnx.Writer.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

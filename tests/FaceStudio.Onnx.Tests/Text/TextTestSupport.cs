@@ -1,5 +1,5 @@
 using FaceStudio.Core.Text;
-using FaceStudio.Onnx.Writer;
+using FaceStudio.Onnx.Demo.Writer;
 using Microsoft.Extensions.Logging;
 
 namespace FaceStudio.Onnx.Tests.Text;

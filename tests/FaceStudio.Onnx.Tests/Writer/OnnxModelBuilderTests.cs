@@ -1,4 +1,4 @@
-using FaceStudio.Onnx.Writer;
+using FaceStudio.Onnx.Demo.Writer;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

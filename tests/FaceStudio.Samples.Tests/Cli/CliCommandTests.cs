@@ -6,6 +6,7 @@ using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Imaging;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;

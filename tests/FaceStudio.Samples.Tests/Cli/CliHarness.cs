@@ -1,6 +1,7 @@
 extern alias cli;
 
 using System.CommandLine;
+using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 using CliRunner = cli::FaceStudio.Cli.CliRunner;
 using CommandCatalog = cli::FaceStudio.Cli.CommandCatalog;

@@ -2,7 +2,7 @@ using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Tensors;
-using FaceStudio.Onnx.Writer.Models;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 

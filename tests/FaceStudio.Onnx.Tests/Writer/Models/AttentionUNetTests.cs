@@ -1,7 +1,7 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Denoising;
-using FaceStudio.Onnx.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Writer.Models;

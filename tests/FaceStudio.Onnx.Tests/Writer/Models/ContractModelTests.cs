@@ -1,6 +1,6 @@
 using FaceStudio.Core.Denoising;
-using FaceStudio.Onnx.Writer;
-using FaceStudio.Onnx.Writer.Models;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

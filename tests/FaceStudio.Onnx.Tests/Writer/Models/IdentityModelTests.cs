@@ -1,4 +1,4 @@
-using FaceStudio.Onnx.Writer.Models;
+using FaceStudio.Onnx.Demo.Writer.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Writer.Models;

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FaceStudio.Onnx.Demo.Writer;
+using FaceStudio.Onnx.Demo.Writer.Models;
+using FaceStudio.Onnx.Packs;
+
+namespace FaceStudio.Onnx.Demo;
+
+/// <summary>
+/// Generates a demo model pack: every component built by the ONNX writer from seeded random weights, following
+/// the real contracts, plus a tiny byte-level tokenizer. Runs anywhere without downloads; its pictures are
+/// noise-like. Real models are loaded from a folder (<c>--models DIR</c>).
+/// </summary>
+public static class DemoPack
+{
+    /// <summary>Bumped whenever the generated content changes, so caches regenerate.</summary>
+    public const int Version = 3;
+
+    /// <summary>Seed used when none is given.</summary>
+    public const ulong DefaultSeed = 20231205;
+
+    /// <summary>Context width (D) of the demo text encoder, UNet and projector.</summary>
+    public const int HiddenSize = 64;
+
+    /// <summary>Tokens per identity (K) of the demo projector and UNet.</summary>
+    public const int IdentityTokens = 4;
+
+    /// <summary>CLIP image embedding width (E) of the demo image encoder.</summary>
+    public const int ImageEmbeddingSize = 64;
+
+    /// <summary>The sentence the CLI and README print about demo packs.</summary>
+    public const string Notice = "Demo models have random weights: they exercise the whole pipeline but produce noise-like pictures. Load real models with --models DIR.";
+
+    /// <summary>
+    /// Writes a complete pack to <paramref name="directory"/> (created if needed; existing pack files are
+    /// overwritten) and returns it loaded.
+    /// </summary>
+    public static ModelPack Create(string directory, ulong seed = DefaultSeed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        string root = Path.GetFullPath(directory);
+        Directory.CreateDirectory(root);
+        var external = new ExternalDataOptions(SizeThreshold: 64 * 1024);
+        string P(string relative) => Path.Combine(root, relative);
+
+        var text = new TextEncoderSpec { HiddenSize = HiddenSize, InputIdsType = OnnxElementType.Int32 };
+        TextEncoderModel.Build(text, TextEncoderWeights.Random(text, seed)).Save(P("text_encoder/model.onnx"), external);
+
+        var unet = new UNetSpec { ContextDim = HiddenSize, ContextTokens = null, IdentityTokens = IdentityTokens };
+        AttentionUNetModel.Build(unet, AttentionUNetWeights.Random(unet, seed + 1)).Save(P("unet/model.onnx"));
+
+        var vae = new VaeSpec();
+        VaeWeights vaeWeights = VaeWeights.Random(vae, seed + 2);
+        VaeModels.BuildDecoder(vae, vaeWeights).Save(P("vae_decoder/model.onnx"));
+        VaeModels.BuildEncoder(vae, vaeWeights).Save(P("vae_encoder/model.onnx"));
+
+        var detector = new FaceDetectorSpec();
+        FaceDetectorModel.Build(detector, FaceDetectorWeights.Random(detector, seed + 3)).Save(P("identity/face_detector.onnx"));
+        ImageEmbedderModel.Build(ImageEmbedderSpec.ArcFace, ImageEmbedderWeights.Random(ImageEmbedderSpec.ArcFace, seed + 4)).Save(P("identity/face_embedder.onnx"), external);
+        ImageEmbedderSpec vision = ImageEmbedderSpec.ClipVision with { EmbeddingSize = ImageEmbeddingSize };
+        ImageEmbedderModel.Build(vision, ImageEmbedderWeights.Random(vision, seed + 5)).Save(P("image_encoder/model.onnx"));
+        var projector = new ProjectorSpec { ImageEmbeddingSize = ImageEmbeddingSize, Tokens = IdentityTokens, TokenDim = HiddenSize };
+        ProjectorModel.Build(projector, ProjectorWeights.Random(projector, seed + 6)).Save(P("projector/model.onnx"), external);
+
+        WriteTokenizer(P("tokenizer"), text.MaxTokens);
+        WriteText(P("scheduler/scheduler_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["_class_name"] = "EulerAncestralDiscreteScheduler",
+            ["num_train_timesteps"] = 1000,
+            ["beta_start"] = 0.00085,
+            ["beta_end"] = 0.012,
+            ["beta_schedule"] = "scaled_linear",
+            ["prediction_type"] = "epsilon",
+            ["steps_offset"] = 1,
+            ["timestep_spacing"] = "leading",
+        }, JsonOptions));
+
+        var manifest = new ModelPackManifest
+        {
+            Name = string.Create(CultureInfo.InvariantCulture, $"FaceStudio demo pack v{Version} (seed {seed})"),
+            Demo = true,
+            Components = new Dictionary<string, string>
+            {
+                ["textEncoder"] = "text_encoder/model.onnx",
+                ["unet"] = "unet/model.onnx",
+                ["vaeDecoder"] = "vae_decoder/model.onnx",
+                ["vaeEncoder"] = "vae_encoder/model.onnx",
+                ["faceDetector"] = "identity/face_detector.onnx",
+                ["faceEmbedder"] = "identity/face_embedder.onnx",
+                ["imageEncoder"] = "image_encoder/model.onnx",
+                ["projector"] = "projector/model.onnx",
+            },
+            Tokenizer = new ManifestTokenizer { Vocab = "tokenizer/vocab.json", Merges = "tokenizer/merges.txt", Config = "tokenizer/tokenizer_config.json" },
+            Options = new ManifestOptions { VaeScalingFactor = 0.18215f, Guidance = "facestudio", IdentityTokens = IdentityTokens },
+        };
+        WriteText(P("README.txt"), Notice + Environment.NewLine);
+
+        // The manifest is written last: a pack with a manifest is complete.
+        WriteText(P(ModelPackManifest.FileName), JsonSerializer.Serialize(manifest, JsonOptions));
+        return ModelPack.Load(root);
+    }
+
+    /// <summary>
+    /// Returns the demo pack in <paramref name="cacheDirectory"/> (default: the user's local application data
+    /// folder, <c>FaceStudio/demo-pack-v{Version}-{seed}</c>), generating it on first use. Safe when several
+    /// processes race: each builds into its own temporary folder and the first to finish wins.
+    /// </summary>
+    public static ModelPack EnsureCached(string? cacheDirectory = null, ulong seed = DefaultSeed)
+    {
+        string parent = cacheDirectory ?? DefaultCacheRoot();
+        string target = Path.Combine(Path.GetFullPath(parent), string.Create(CultureInfo.InvariantCulture, $"demo-pack-v{Version}-{seed}"));
+        if (File.Exists(Path.Combine(target, ModelPackManifest.FileName)))
+        {
+            return ModelPack.Load(target);
+        }
+
+        Directory.CreateDirectory(parent);
+        string staging = target + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            Create(staging, seed);
+            try
+            {
+                Directory.Move(staging, target);
+            }
+            catch (IOException) when (File.Exists(Path.Combine(target, ModelPackManifest.FileName)))
+            {
+                // Another process finished first; use its copy.
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        return ModelPack.Load(target);
+    }
+
+    /// <summary>The default cache folder.</summary>
+    public static string DefaultCacheRoot()
+    {
+        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        if (string.IsNullOrEmpty(local))
+        {
+            local = Path.GetTempPath();
+        }
+
+        return Path.Combine(local, "FaceStudio");
+    }
+
+    /// <summary>
+    /// The GPT-2/CLIP byte-to-symbol map: printable bytes stand for themselves, the rest map to U+0100 onwards.
+    /// </summary>
+    public static IReadOnlyList<char> ByteSymbols()
+    {
+        var symbols = new char[256];
+        int next = 0;
+        for (int b = 0; b < 256; b++)
+        {
+            bool printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
+            symbols[b] = printable ? (char)b : (char)(256 + next++);
+        }
+
+        return symbols;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    // A CLIP-shaped byte-level vocabulary: 256 byte symbols (ids 0-255), the same with "</w>" (256-511),
+    // no merges, and CLIP's special tokens at their real ids 49406/49407.
+    private static void WriteTokenizer(string folder, int maxLength)
+    {
+        IReadOnlyList<char> symbols = ByteSymbols();
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int b = 0; b < 256; b++)
+        {
+            vocab[symbols[b].ToString()] = b;
+        }
+
+        for (int b = 0; b < 256; b++)
+        {
+            vocab[symbols[b] + "</w>"] = 256 + b;
+        }
+
+        vocab["<|startoftext|>"] = 49406;
+        vocab["<|endoftext|>"] = 49407;
+        WriteText(Path.Combine(folder, "vocab.json"), JsonSerializer.Serialize(vocab));
+        WriteText(Path.Combine(folder, "merges.txt"), "#version: 0.2\n");
+        WriteText(Path.Combine(folder, "tokenizer_config.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["model_max_length"] = maxLength,
+            ["bos_token"] = "<|startoftext|>",
+            ["eos_token"] = "<|endoftext|>",
+            ["pad_token"] = "<|endoftext|>",
+            ["unk_token"] = "<|endoftext|>",
+            ["do_lower_case"] = true,
+        }, JsonOptions));
+    }
+
+    private static void WriteText(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+}
