@@ -17,20 +17,20 @@ export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
 if [ "$mode" = "--full" ]; then
   pack=${2:-$(mktemp -d)}
   cleanup=${2:+no}
-  size=512 size_config=full
+  size=512 size_config=full gemm_n=4096
   if [ ! -f "$pack/unet/model.onnx" ]; then
     "$REFERENCE_PYTHON" tools/export/export_sd15.py --out "$pack" --random-weights
     "$REFERENCE_PYTHON" tools/export/write_manifest.py --pack "$pack"
   fi
 else
   pack=tests/FaceStudio.Onnx.Tests/TestData/Parity/pack
-  cleanup=no size=64 size_config=tiny
+  cleanup=no size=64 size_config=tiny gemm_n=1024
 fi
 
 dotnet build benchmarks/FaceStudio.CpuBench/FaceStudio.CpuBench.csproj -c Release -v q -nologo >/dev/null
 bench=benchmarks/FaceStudio.CpuBench/bin/Release/net10.0/FaceStudio.CpuBench
 out=$(mktemp)
-"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py >>"$out"
+"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" >>"$out"
 # One process per configuration, one at a time, so each peak RSS is that configuration's alone.
 "$bench" components --pack "$pack" --size $size --runs "$runs" --threads "$threads" | grep -v '"start"' >>"$out"
 "$bench" components --pack "$pack" --size $size --runs "$runs" --threads "$threads" --no-arena | grep -v '"start"' >>"$out"
