@@ -1,3 +1,4 @@
+using FaceStudio.Web.Studio;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,9 @@ namespace FaceStudio.Web;
 public static class WebSample
 {
     /// <summary>Builds the app from command-line arguments (<c>--urls</c>, <c>--FaceStudio:ModelPack DIR</c>, …).</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configure">Runs last before the app is built (tests replace services here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
@@ -29,12 +32,15 @@ public static class WebSample
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GenerateEndpointOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
         builder.Services.AddProblemDetails();
+        configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        app.MapGet("/", () => Results.Text("FaceStudio sample: POST /generate (multipart: prompt, face files, optional style file) returns a PNG."));
+        // The studio page (wwwroot, also embedded so it is served wherever the app runs from); the API text is at /api.
+        app.UseStudioPage();
+        app.MapStudio();
         app.MapPost("/generate", GenerateEndpoint.HandleAsync).DisableAntiforgery();
         return app;
     }

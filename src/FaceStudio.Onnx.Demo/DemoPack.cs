@@ -96,61 +96,74 @@ public static class DemoPack
         };
         WriteText(P("README.txt"), Notice + Environment.NewLine);
 
-        // The manifest is written last: a pack with a manifest is complete.
         WriteText(P(ModelPackManifest.FileName), JsonSerializer.Serialize(manifest, JsonOptions));
+
+        // The SHA-256 list is written last: a pack with one is complete, and a cached pack is checked against it.
+        DemoPackCache.WriteHashes(root);
         return ModelPack.Load(root);
     }
 
     /// <summary>
-    /// Returns the demo pack in <paramref name="cacheDirectory"/> (default: the user's local application data
-    /// folder, <c>FaceStudio/demo-pack-v{Version}-{seed}</c>), generating it on first use. Safe when several
-    /// processes race: each builds into its own temporary folder and the first to finish wins.
+    /// Returns the demo pack in <paramref name="cacheDirectory"/> (default: <see cref="DefaultCacheRoot"/>), in
+    /// <c>demo-pack-v{Version}-{seed}</c>, generating it on first use. The cache folder must be private (created 0700
+    /// on Unix; one owned by another user or writable by group or others is refused with a
+    /// <see cref="ModelPackException"/>), and the cached pack is checked against the SHA-256 list written with it: a
+    /// pack that differs is regenerated and swapped in whole. Safe when several processes race: each builds into its
+    /// own temporary folder and the first to finish wins.
     /// </summary>
     public static ModelPack EnsureCached(string? cacheDirectory = null, ulong seed = DefaultSeed)
     {
-        string parent = cacheDirectory ?? DefaultCacheRoot();
-        string target = Path.Combine(Path.GetFullPath(parent), string.Create(CultureInfo.InvariantCulture, $"demo-pack-v{Version}-{seed}"));
-        if (File.Exists(Path.Combine(target, ModelPackManifest.FileName)))
+        string parent = Path.GetFullPath(cacheDirectory ?? DefaultCacheRoot());
+        DemoPackCache.EnsurePrivateFolder(parent);
+        string target = Path.Combine(parent, string.Create(CultureInfo.InvariantCulture, $"demo-pack-v{Version}-{seed}"));
+        if (Directory.Exists(target) && DemoPackCache.Mismatch(target) is null)
         {
             return ModelPack.Load(target);
         }
 
-        Directory.CreateDirectory(parent);
         string staging = target + ".tmp-" + Guid.NewGuid().ToString("N");
+        string stale = target + ".old-" + Guid.NewGuid().ToString("N");
         try
         {
             Create(staging, seed);
+            if (Directory.Exists(target))
+            {
+                // A pack that differs from its hashes is moved aside, not patched, so no reader sees a mix.
+                try
+                {
+                    Directory.Move(target, stale);
+                }
+                catch (IOException) when (!Directory.Exists(target))
+                {
+                    // Another process moved it first.
+                }
+            }
+
             try
             {
                 Directory.Move(staging, target);
             }
-            catch (IOException) when (File.Exists(Path.Combine(target, ModelPackManifest.FileName)))
+            catch (IOException) when (Directory.Exists(target) && DemoPackCache.Mismatch(target) is null)
             {
                 // Another process finished first; use its copy.
             }
         }
         finally
         {
-            if (Directory.Exists(staging))
+            foreach (string leftover in new[] { staging, stale })
             {
-                Directory.Delete(staging, recursive: true);
+                if (Directory.Exists(leftover))
+                {
+                    Directory.Delete(leftover, recursive: true);
+                }
             }
         }
 
         return ModelPack.Load(target);
     }
 
-    /// <summary>The default cache folder.</summary>
-    public static string DefaultCacheRoot()
-    {
-        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        if (string.IsNullOrEmpty(local))
-        {
-            local = Path.GetTempPath();
-        }
-
-        return Path.Combine(local, "FaceStudio");
-    }
+    /// <summary>The default cache folder: <c>FaceStudio</c> in the user's local application data folder (never a shared temporary folder).</summary>
+    public static string DefaultCacheRoot() => DemoPackCache.DefaultRoot();
 
     /// <summary>
     /// The GPT-2/CLIP byte-to-symbol map: printable bytes stand for themselves, the rest map to U+0100 onwards.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the photo inputs of the TF.js records: uint8 RGB, HWC, at each model's input size.
 
-Source photos: tests/data/faces/photos (see its README). Run once when the records change; the .rgb files are
+Source photos: tests/TestData/faces/photos (see its README). Run once when the records change; the .rgb files are
 committed, so neither the records nor the tests depend on an image decoder or resampler.
   blazeface*: the whole photo letterboxed (longer side to the input size, top-left, black fill), bilinear.
   facemesh:   a square around the face (hand-picked centre and side), bilinear to 192.
@@ -14,8 +14,8 @@ import numpy as np
 from PIL import Image
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-PHOTOS = os.path.join(ROOT, "tests", "data", "faces", "photos")
-OUT = os.path.join(ROOT, "tests", "data", "faces", "tfjs-records", "inputs")
+PHOTOS = os.path.join(ROOT, "tests", "TestData", "faces", "photos")
+OUT = os.path.join(ROOT, "tests", "TestData", "faces", "tfjs-records", "inputs")
 
 # (photo, face centre x, y, square side) in photo pixels, picked by eye.
 FACES = {"astronaut": ("astronaut.jpg", 226, 122, 150), "grace-hopper": ("grace-hopper.jpg", 262, 235, 230)}

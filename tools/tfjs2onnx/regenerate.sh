@@ -6,12 +6,12 @@
 # Needs npm (to fetch the tarball from the configured registry) and /usr/bin/python3 with Debian's python3-onnx and
 # python3-numpy. Checks the tarball's version and sha512 integrity against models.json before converting.
 # --records also installs the pinned @tensorflow/tfjs into a temporary folder and rewrites the TF.js records under
-# tests/data/faces/tfjs-records (needs node).
+# tests/TestData/faces/tfjs-records (needs node).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT="$ROOT/src/FaceStudio.Models.Faces/models"
-RECORDS="$ROOT/tests/data/faces/tfjs-records"
+RECORDS="$ROOT/tests/TestData/faces/tfjs-records"
 PY=${PYTHON:-/usr/bin/python3}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM

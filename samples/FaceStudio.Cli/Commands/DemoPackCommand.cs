@@ -27,7 +27,7 @@ internal static class DemoPackCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Path.GetRelativePath(pack.Root, file)} ({new FileInfo(file).Length} bytes)"));
             }
 
-            Console.WriteLine(DemoPack.Notice);
+            Console.WriteLine(DemoNotice.Text);
             return 0;
         });
         return command;

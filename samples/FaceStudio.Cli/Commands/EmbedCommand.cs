@@ -29,14 +29,14 @@ internal static class EmbedCommand
             var resolver = new ModelResolver(parseResult.GetValue(models), Console.Error);
             return RunAsync(
                 parseResult.GetValue(photos)!, parseResult.GetValue(output)!, parseResult.GetValue(faceIndex), parseResult.GetValue(minSize),
-                resolver.Detector(parseResult.GetValue(detector)), resolver.Embedder(parseResult.GetValue(embedder)), cancellationToken);
+                resolver.Detector(parseResult.GetValue(detector)), resolver, resolver.Embedder(parseResult.GetValue(embedder)), cancellationToken);
         });
         return command;
     }
 
     /// <summary>Loads the models, decodes the photos and encodes the identity (shared with <c>similarity</c>).</summary>
     internal static async Task<IdentityEmbedding> EncodeAsync(
-        IReadOnlyList<string> photoPaths, FaceSelection selection, float minimumSize, ScrfdFaceDetector detector, ArcFaceEmbedder embedder, CancellationToken cancellationToken)
+        IReadOnlyList<string> photoPaths, FaceSelection selection, float minimumSize, IFaceDetector detector, IFaceEmbedder embedder, CancellationToken cancellationToken)
     {
         var codec = new SkiaImageCodec();
         var photos = photoPaths.Select(p => new IdentityPhoto(p, codec.Decode(p, cancellationToken: cancellationToken))).ToArray();
@@ -46,10 +46,12 @@ internal static class EmbedCommand
         return identity;
     }
 
-    private static async Task<int> RunAsync(string[] photoPaths, string outputPath, int? faceIndex, float minimumSize, string detectorPath, string embedderPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] photoPaths, string outputPath, int? faceIndex, float minimumSize, string detectorPath, ModelResolver resolver, string embedderPath, CancellationToken cancellationToken)
     {
-        using var detector = ScrfdFaceDetector.Load(detectorPath);
-        using var embedder = ArcFaceEmbedder.Load(embedderPath);
+        var detector = FaceBackendLoader.LoadDetector(detectorPath, resolver.Landmarker());
+        using var ownDetector = detector as IDisposable;
+        var embedder = FaceBackendLoader.LoadEmbedder(embedderPath);
+        using var ownEmbedder = embedder as IDisposable;
         var selection = faceIndex is { } i ? FaceSelection.AtIndex(i) : FaceSelection.Largest;
         var identity = await EncodeAsync(photoPaths, selection, minimumSize, detector, embedder, cancellationToken).ConfigureAwait(false);
         IdentityEmbeddingFile.Save(identity, outputPath);

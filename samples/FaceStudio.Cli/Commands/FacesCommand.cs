@@ -24,16 +24,21 @@ internal static class FacesCommand
         {
             photo, saveCrops, detector, models, threshold,
         };
-        command.SetAction((parseResult, cancellationToken) => RunAsync(
-            parseResult.GetValue(photo)!, parseResult.GetValue(saveCrops), new ModelResolver(parseResult.GetValue(models), Console.Error).Detector(parseResult.GetValue(detector)), parseResult.GetValue(threshold), cancellationToken));
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var resolver = new ModelResolver(parseResult.GetValue(models), Console.Error);
+            string detectorPath = resolver.Detector(parseResult.GetValue(detector));
+            return RunAsync(parseResult.GetValue(photo)!, parseResult.GetValue(saveCrops), detectorPath, resolver, parseResult.GetValue(threshold), cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string photoPath, string? cropDirectory, string detectorPath, float threshold, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string photoPath, string? cropDirectory, string detectorPath, ModelResolver resolver, float threshold, CancellationToken cancellationToken)
     {
         var codec = new SkiaImageCodec();
         RgbImage image = codec.Decode(photoPath, cancellationToken: cancellationToken);
-        using var detector = ScrfdFaceDetector.Load(detectorPath, new ScrfdOptions { ScoreThreshold = threshold });
+        var detector = FaceBackendLoader.LoadDetector(detectorPath, resolver.Landmarker(), scoreThreshold: threshold);
+        using var ownDetector = detector as IDisposable;
         var faces = await detector.DetectAsync(image, cancellationToken).ConfigureAwait(false);
         if (faces.Count == 0)
         {

@@ -13,6 +13,7 @@ using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Sessions;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Cli.Commands;
 
@@ -42,7 +43,7 @@ internal static class GenerateCommand
         var count = new Option<int>("--count") { Description = "Images to generate (seeds seed, seed+1, …; files FILE-1.png, …).", DefaultValueFactory = _ => 1 };
         var flavor = new Option<GuidanceFlavor?>("--flavor") { Description = "Guidance flavour: FaceStudioHybrid or IpAdapterFaceId (default: the pack's)." };
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model pack folder (diffusers/optimum ONNX layout + facestudio.json). Default: the built-in demo pack." };
-        var ep = new Option<ExecutionProviderKind>("--ep") { Description = "Execution provider: Cpu, Cuda or TensorRt.", DefaultValueFactory = _ => ExecutionProviderKind.Cpu };
+        var ep = new Option<ExecutionProviderKind>("--ep") { Description = "Execution provider: " + string.Join(", ", Enum.GetNames<ExecutionProviderKind>()) + ". The tool as built by default runs Cpu (and CoreMl on macOS); Cuda and TensorRt need its CUDA build (-p:FaceStudioOnnxRuntime=Gpu, see the README); DirectMl needs an application referencing Microsoft.ML.OnnxRuntime.DirectML.", DefaultValueFactory = _ => ExecutionProviderKind.Cpu };
         var output = new Option<FileInfo>("--out") { Description = "PNG file to write.", Required = true };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar and no demo-pack notice." };
         var progress = new Option<bool>("--progress") { Description = "Draw the progress bar on stderr even when stderr is redirected (by default it is drawn only on a terminal)." };
@@ -105,6 +106,7 @@ internal static class GenerateCommand
             throw new FaceStudioValidationException("--strength", "--strength needs --style (the init image) but no style image was given.");
         }
 
+        EnsureProviderAvailable(s.ExecutionProvider);
         var sessionOptions = new PipelineSessionOptions { Default = OnnxSessionOptions.Default with { Provider = s.ExecutionProvider } };
         // Warnings (e.g. a prompt cut to fit the context) go to stderr as single lines.
         using ILoggerFactory loggers = LoggerFactory.Create(b => b
@@ -133,24 +135,85 @@ internal static class GenerateCommand
         pipeline.Validate(request);
         if (pack.IsDemo && !s.Quiet)
         {
-            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoPack.Notice}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoNotice.Text}").ConfigureAwait(false);
         }
 
-        var bar = new ProgressBar(s.ShowProgress ? Console.Error : TextWriter.Null);
-        GenerationResult result = await pipeline.GenerateAsync(request, bar, cancellationToken).ConfigureAwait(false);
-        bar.Finish();
-
-        for (int i = 0; i < result.Images.Count; i++)
+        // One request per image (seeds seed, seed+1, ..., the same images as one batch), so each image is written as
+        // soon as it is done and Ctrl+C keeps the finished ones. The people are encoded once for all of them.
+        var progress = new ProgressLine(s.ShowProgress ? Console.Error : TextWriter.Null, s.Count);
+        long seed = s.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        request = request with { Identities = await ResolveIdentitiesAsync(pipeline, identities, cancellationToken).ConfigureAwait(false), BatchCount = 1 };
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan text = TimeSpan.Zero, identity = TimeSpan.Zero, denoise = TimeSpan.Zero, decode = TimeSpan.Zero;
+        GenerationMetadata? last = null;
+        try
         {
-            string path = result.Images.Count == 1 ? s.Output.FullName : NumberedPath(s.Output.FullName, i + 1);
-            WriteAtomically(codec, result.Images[i].Image, path, cancellationToken);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({result.Images[i].Image.Width}x{result.Images[i].Image.Height}, seed {result.Images[i].Seed})"));
+            for (int i = 0; i < s.Count; i++)
+            {
+                progress.ImageIndex = i;
+                GenerationResult result = await pipeline.GenerateAsync(request with { Seed = seed + i }, progress, cancellationToken).ConfigureAwait(false);
+                GeneratedImage image = result.Images[0];
+                string path = s.Count == 1 ? s.Output.FullName : NumberedPath(s.Output.FullName, i + 1);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                image.SaveAsPng(codec, path, cancellationToken);
+                progress.Finish();
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {path} ({image.Image.Width}x{image.Image.Height}, seed {image.Seed})"));
+                StageTimings t = result.Metadata.Timings;
+                (text, identity, denoise, decode) = (text + t.TextEncoding, identity + t.IdentityEncoding, denoise + t.Denoising, decode + t.Decoding);
+                last = result.Metadata;
+            }
+        }
+        finally
+        {
+            progress.Finish();
         }
 
-        StageTimings t = result.Metadata.Timings;
+        double stepsPerSecond = denoise > TimeSpan.Zero ? (double)last!.ModelCalls * s.Count / denoise.TotalSeconds : 0;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{result.Metadata.Steps} steps of {result.Metadata.Scheduler} in {t.Total.TotalSeconds:F2} s ({t.StepsPerSecond:F2} steps/s; text {t.TextEncoding.TotalMilliseconds:F0} ms, identity {t.IdentityEncoding.TotalMilliseconds:F0} ms, denoise {t.Denoising.TotalSeconds:F2} s, decode {t.Decoding.TotalMilliseconds:F0} ms){(pack.IsDemo ? " [demo models: noise-like pictures]" : string.Empty)}"));
+            $"{last!.Steps} steps of {last.Scheduler}{(s.Count > 1 ? $" x {s.Count} images" : string.Empty)} in {total.Elapsed.TotalSeconds:F2} s ({stepsPerSecond:F2} steps/s; text {text.TotalMilliseconds:F0} ms, identity {identity.TotalMilliseconds:F0} ms, denoise {denoise.TotalSeconds:F2} s, decode {decode.TotalMilliseconds:F0} ms){(pack.IsDemo ? " [demo models: noise-like pictures]" : string.Empty)}"));
         return 0;
+    }
+
+    /// <summary>
+    /// Fails with what to do when <paramref name="provider"/> is not in the ONNX Runtime this CLI was built with
+    /// (a CLI user rebuilds the tool; an application would reference another package).
+    /// </summary>
+    internal static void EnsureProviderAvailable(ExecutionProviderKind provider)
+    {
+        string name = SessionFactory.RuntimeName(provider);
+        string[] available = OrtEnv.Instance().GetAvailableProviders();
+        if (available.Contains(name, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        string advice = provider switch
+        {
+            ExecutionProviderKind.Cuda or ExecutionProviderKind.TensorRt =>
+                "Build and install the CUDA build of the tool: dotnet pack samples/FaceStudio.Cli -c Release -p:FaceStudioOnnxRuntime=Gpu -o ./nupkg, "
+                + "then dotnet tool update --global --add-source ./nupkg FaceStudio.Cli (needs CUDA 13 and cuDNN 9"
+                + (provider == ExecutionProviderKind.TensorRt ? ", plus TensorRT" : string.Empty) + ").",
+            _ => $"This tool ships with the CPU or CUDA ONNX Runtime only; {provider} is available to applications that reference {SessionFactory.PackageFor(provider)}.",
+        };
+        throw new FaceStudioValidationException("--ep",
+            $"--ep {provider}: this facestudio build's ONNX Runtime has {string.Join(", ", available)} but not {name}. {advice} Or leave --ep out to run on the CPU.");
+    }
+
+    /// <summary>Encodes each person's photos once, so the per-image requests reuse the embeddings.</summary>
+    private static async Task<IReadOnlyList<IdentityInput>> ResolveIdentitiesAsync(FaceStudioPipeline pipeline, IReadOnlyList<IdentityInput> identities, CancellationToken cancellationToken)
+    {
+        if (identities.Count == 0 || pipeline.Components.IdentityEncoder is not { } encoder)
+        {
+            return identities;
+        }
+
+        var resolved = new IdentityInput[identities.Count];
+        for (int i = 0; i < resolved.Length; i++)
+        {
+            resolved[i] = identities[i] with { Embedding = await identities[i].ResolveAsync(encoder, cancellationToken).ConfigureAwait(false) };
+        }
+
+        return resolved;
     }
 
     /// <summary>
@@ -208,57 +271,10 @@ internal static class GenerateCommand
         throw new FaceStudioValidationException("--size", $"--size must be WIDTHxHEIGHT (e.g. 512x512) but is '{value}'.");
     }
 
-    /// <summary>Writes to a temporary file beside the target, then renames: no half-written PNG is ever left.</summary>
-    private static void WriteAtomically(IImageCodec codec, RgbImage image, string path, CancellationToken cancellationToken)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            codec.EncodePng(image, temp, cancellationToken);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
-
     private static string NumberedPath(string path, int n) =>
         Path.Combine(Path.GetDirectoryName(path)!, string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(path)}-{n}{Path.GetExtension(path)}"));
 
     private sealed record Settings(
         string Prompt, string? Negative, string[] Faces, FileInfo? Style, float? Strength, float Alpha, int Steps, string Scheduler, float Guidance,
         long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, FileInfo Output, bool ShowProgress, bool Quiet);
-
-    /// <summary>A one-line progress bar on stderr, redrawn in place.</summary>
-    private sealed class ProgressBar(TextWriter writer) : IProgress<GenerationProgress>
-    {
-        private const int Width = 30;
-        private bool _drawn;
-
-        public void Report(GenerationProgress value)
-        {
-            if (value.Stage != GenerationStage.Denoising)
-            {
-                return;
-            }
-
-            int filled = (int)Math.Round(value.Fraction * Width);
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string(' ', Width - filled)}] image {value.ImageIndex + 1} step {value.Step}/{value.TotalSteps}"));
-            _drawn = true;
-        }
-
-        public void Finish()
-        {
-            if (_drawn)
-            {
-                writer.WriteLine();
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FaceStudio.Core.Errors;
+using FaceStudio.Models.Faces;
 using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Packs;
 
@@ -24,6 +25,12 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
     /// <summary>Environment variable naming the ArcFace model.</summary>
     public const string EmbedderVariable = "FACESTUDIO_EMBEDDER";
 
+    /// <summary><c>--detector blazeface</c>: the shipped BlazeFace + FaceMesh (FaceStudio.Models.Faces).</summary>
+    public const string BlazeFaceKeyword = "blazeface";
+
+    /// <summary><c>--embedder mobileface</c>: the shipped MobileFace (FaceStudio.Models.Faces).</summary>
+    public const string MobileFaceKeyword = "mobileface";
+
     private ModelPack? _pack;
 
     /// <summary>The <c>--models DIR</c> option of the helper commands.</summary>
@@ -36,13 +43,13 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
     /// <summary>The <c>--detector FILE</c> option.</summary>
     public static Option<string?> DetectorOption() => new("--detector")
     {
-        Description = $"SCRFD face detector ONNX file (InsightFace det_10g.onnx). Default: the --models pack's, then {DetectorVariable}, then the demo pack's.",
+        Description = $"Face detector: an SCRFD (InsightFace det_10g.onnx) or BlazeFace ONNX file, or '{BlazeFaceKeyword}' for the shipped real BlazeFace + FaceMesh models. Default: the --models pack's, then {DetectorVariable}, then the demo pack's.",
     };
 
     /// <summary>The <c>--embedder FILE</c> option.</summary>
     public static Option<string?> EmbedderOption() => new("--embedder")
     {
-        Description = $"ArcFace ONNX file (InsightFace w600k_r50.onnx). Default: the --models pack's, then {EmbedderVariable}, then the demo pack's.",
+        Description = $"Face embedder: an ArcFace (InsightFace w600k_r50.onnx) or MobileFace ONNX file, or '{MobileFaceKeyword}' for the shipped real MobileFace model (256-d). Default: the --models pack's, then {EmbedderVariable}, then the demo pack's.",
     };
 
     /// <summary>The tokenizer folder (vocab.json, merges.txt).</summary>
@@ -51,11 +58,30 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
 
     /// <summary>The face detector model file.</summary>
     public string Detector(string? option) =>
-        Resolve(option, "--detector", DetectorVariable, "face detector (facestudio.json component 'faceDetector')", p => p.FaceDetectorPath);
+        string.Equals(option, BlazeFaceKeyword, StringComparison.OrdinalIgnoreCase) ? Shipped(FaceModels.BlazeFace) : Resolve(option, "--detector", DetectorVariable, "face detector (facestudio.json component 'faceDetector')", p => p.FaceDetectorPath);
 
     /// <summary>The face embedder model file.</summary>
     public string Embedder(string? option) =>
-        Resolve(option, "--embedder", EmbedderVariable, "face embedder (facestudio.json component 'faceEmbedder')", p => p.FaceEmbedderPath);
+        string.Equals(option, MobileFaceKeyword, StringComparison.OrdinalIgnoreCase) ? Shipped(FaceModels.MobileFace) : Resolve(option, "--embedder", EmbedderVariable, "face embedder (facestudio.json component 'faceEmbedder')", p => p.FaceEmbedderPath);
+
+    /// <summary>The landmark model a BlazeFace detector needs: the --models pack's 'faceLandmarker', else the shipped FaceMesh.</summary>
+    public string Landmarker()
+    {
+        if (models is not null && (_pack ??= ModelPack.Load(models.FullName)).FaceLandmarkerPath is { } fromPack)
+        {
+            return fromPack;
+        }
+
+        return Shipped(FaceModels.FaceMesh);
+    }
+
+    /// <summary>A shipped model, extracted once into the user's local data folder.</summary>
+    private static string Shipped(string fileName)
+    {
+        string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        string root = Path.Combine(string.IsNullOrEmpty(local) ? Path.GetTempPath() : local, "FaceStudio", "faces", "human-models-3.0.4");
+        return Path.Combine(FaceModels.ExtractTo(root), fileName);
+    }
 
     private string Resolve(string? option, string optionName, string variable, string what, Func<ModelPack, string?> fromPack)
     {
@@ -80,7 +106,7 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
         if (_pack is null)
         {
             _pack = DemoPack.EnsureCached();
-            notices.WriteLine($"note: no {optionName}, --models or {variable} given; using the built-in demo pack ({_pack.Root}), whose models have random weights.");
+            notices.WriteLine($"note: no {optionName}, --models or {variable} given; using the built-in demo pack ({_pack.Root}). {DemoNotice.Text}");
         }
 
         return fromPack(_pack)!;

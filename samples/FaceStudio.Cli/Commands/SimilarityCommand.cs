@@ -35,15 +35,17 @@ internal static class SimilarityCommand
             var resolver = new ModelResolver(parseResult.GetValue(models), Console.Error);
             return RunAsync(
                 parseResult.GetValue(face)!, parseResult.GetValue(image)!,
-                resolver.Detector(parseResult.GetValue(detector)), resolver.Embedder(parseResult.GetValue(embedder)), cancellationToken);
+                resolver.Detector(parseResult.GetValue(detector)), resolver, resolver.Embedder(parseResult.GetValue(embedder)), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] references, string imagePath, string detectorPath, string embedderPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] references, string imagePath, string detectorPath, ModelResolver resolver, string embedderPath, CancellationToken cancellationToken)
     {
-        using var detector = ScrfdFaceDetector.Load(detectorPath);
-        using var embedder = ArcFaceEmbedder.Load(embedderPath);
+        var detector = FaceBackendLoader.LoadDetector(detectorPath, resolver.Landmarker());
+        using var ownDetector = detector as IDisposable;
+        var embedder = FaceBackendLoader.LoadEmbedder(embedderPath);
+        using var ownEmbedder = embedder as IDisposable;
         var identity = references.Length == 1 && references[0].EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             ? IdentityEmbeddingFile.Load(references[0])
             : await EmbedCommand.EncodeAsync(references, FaceSelection.Largest, 64f, detector, embedder, cancellationToken).ConfigureAwait(false);

@@ -37,6 +37,12 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
         _ownsPipeline = ownsPipeline;
     }
 
+    /// <summary>
+    /// The model id this generator answers to (<see cref="ImageGeneratorMetadata.DefaultModelId"/>); any other
+    /// <see cref="ImageGenerationOptions.ModelId"/> is a <see cref="NotSupportedException"/>.
+    /// </summary>
+    public const string ModelId = "facestudio";
+
     /// <summary>Keys of FaceStudio settings in <see cref="ImageGenerationOptions.AdditionalProperties"/>.</summary>
     public static class Keys
     {
@@ -71,7 +77,12 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
         ArgumentNullException.ThrowIfNull(request);
         if (options?.ResponseFormat is { } format && format != ImageGenerationResponseFormat.Data)
         {
-            throw new FaceStudioValidationException(nameof(options.ResponseFormat), $"FaceStudio returns images as data; response format '{format}' is not supported.");
+            throw new NotSupportedException($"FaceStudio returns images as data (ImageGenerationResponseFormat.Data); response format '{format}' is not supported.");
+        }
+
+        if (!string.IsNullOrEmpty(options?.ModelId) && !string.Equals(options.ModelId, ModelId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new NotSupportedException($"This generator runs the model '{ModelId}' (the pipeline it wraps); ModelId '{options.ModelId}' names another model. Register one generator per pipeline instead.");
         }
 
         if (options?.MediaType is { } media && !string.Equals(media, "image/png", StringComparison.OrdinalIgnoreCase))
@@ -142,7 +153,7 @@ public sealed class FaceStudioImageGenerator : IImageGenerator
 
         if (serviceType == typeof(ImageGeneratorMetadata))
         {
-            return new ImageGeneratorMetadata("facestudio");
+            return new ImageGeneratorMetadata("facestudio", defaultModelId: ModelId);
         }
 
         if (serviceType.IsInstanceOfType(_pipeline))

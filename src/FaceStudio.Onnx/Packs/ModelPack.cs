@@ -23,7 +23,7 @@ public sealed class ModelPack
     };
 
     private static readonly string[] RequiredComponents = ["textEncoder", "unet", "vaeDecoder"];
-    private static readonly string[] KnownComponents = ["textEncoder", "unet", "vaeDecoder", "vaeEncoder", "faceDetector", "faceEmbedder", "imageEncoder", "projector"];
+    private static readonly string[] KnownComponents = ["textEncoder", "unet", "vaeDecoder", "vaeEncoder", "faceDetector", "faceLandmarker", "faceEmbedder", "imageEncoder", "projector"];
 
     private readonly Dictionary<string, string> _components;
 
@@ -65,6 +65,9 @@ public sealed class ModelPack
 
     /// <summary>Face detector model, when the manifest names one.</summary>
     public string? FaceDetectorPath => Optional("faceDetector");
+
+    /// <summary>Face landmark model (FaceMesh), when the manifest names one; a BlazeFace detector needs it.</summary>
+    public string? FaceLandmarkerPath => Optional("faceLandmarker");
 
     /// <summary>Face embedder model, when the manifest names one.</summary>
     public string? FaceEmbedderPath => Optional("faceEmbedder");

@@ -68,13 +68,23 @@ public static class ModelPackPipelineExtensions
             IFaceDetector? detector = builder.FaceDetector;
             if (detector is null && pack.FaceDetectorPath is { } detectorPath)
             {
-                detector = Own(ScrfdFaceDetector.Load(detectorPath, sessionOptions: sessionOptions.For(ModelComponent.FaceDetector), factory: factory));
+                detector = FaceBackendLoader.LoadDetector(detectorPath, pack.FaceLandmarkerPath, sessionOptions.For(ModelComponent.FaceDetector), factory);
+                if (detector is IDisposable disposableDetector)
+                {
+                    Own(disposableDetector);
+                }
+
                 builder.UseFaceDetector(detector);
             }
 
             if (builder.IdentityEncoder is null && detector is not null && pack.FaceEmbedderPath is { } embedderPath)
             {
-                ArcFaceEmbedder embedder = Own(ArcFaceEmbedder.Load(embedderPath, sessionOptions: sessionOptions.For(ModelComponent.FaceEmbedder), factory: factory));
+                IFaceEmbedder embedder = FaceBackendLoader.LoadEmbedder(embedderPath, sessionOptions.For(ModelComponent.FaceEmbedder), factory);
+                if (embedder is IDisposable disposableEmbedder)
+                {
+                    Own(disposableEmbedder);
+                }
+
                 builder.UseIdentityEncoder(new IdentityEncoder(detector, embedder, logger: loggers.CreateLogger<IdentityEncoder>()));
             }
 

@@ -57,6 +57,33 @@ public class FaceStudioImageGeneratorTests
     }
 
     [Fact]
+    public async Task A_uri_response_format_is_not_supported()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        using var generator = new FaceStudioImageGenerator(pipeline, new RawCodec());
+        var options = new ImageGenerationOptions { ResponseFormat = ImageGenerationResponseFormat.Uri };
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => generator.GenerateAsync(new ImageGenerationRequest("x"), options));
+        Assert.Contains("response format 'Uri' is not supported", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_model_id_naming_another_model_is_not_supported_and_its_own_is_accepted()
+    {
+        using FaceStudioPipeline pipeline = PipelineFakes.Builder().Build();
+        using IImageGenerator generator = pipeline.AsIImageGenerator(new RawCodec());
+
+        var ex = await Assert.ThrowsAsync<NotSupportedException>(() => generator.GenerateAsync(new ImageGenerationRequest("x"), new ImageGenerationOptions { ModelId = "dall-e-3" }));
+        Assert.Contains("ModelId 'dall-e-3' names another model", ex.Message, StringComparison.Ordinal);
+
+        var ok = new ImageGenerationOptions { ModelId = FaceStudioImageGenerator.ModelId, AdditionalProperties = new() { [FaceStudioImageGenerator.Keys.Steps] = 2 } };
+        ImageGenerationResponse response = await generator.GenerateAsync(new ImageGenerationRequest("x"), ok);
+        Assert.Single(response.Contents);
+        Assert.Equal(FaceStudioImageGenerator.ModelId, generator.GetService<ImageGeneratorMetadata>()!.DefaultModelId);
+        Assert.Same(pipeline, generator.GetService<FaceStudioPipeline>());
+    }
+
+    [Fact]
     public async Task Null_seed_and_strength_mean_unset_random_seed_and_no_init_image()
     {
         // JSON-configured options carry explicit nulls; they must act like absent keys, not seed 0 or img2img.

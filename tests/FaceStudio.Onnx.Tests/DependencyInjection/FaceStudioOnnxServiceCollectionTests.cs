@@ -297,6 +297,29 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
 #pragma warning restore MEAI001
     }
 
+    [Fact]
+    public async Task Builder_chain_registers_the_image_generator_through_MEAI_builder_middleware()
+    {
+#pragma warning disable MEAI001 // IImageGenerator is experimental.
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddFaceStudio(o => o.ModelPack = fixture.Pack.Root)
+            .AddImaging()
+            .AddImageGenerator()
+            .UseLogging();
+        await using ServiceProvider services = collection.BuildServiceProvider();
+
+        IImageGenerator generator = services.GetRequiredService<IImageGenerator>();
+
+        Assert.IsType<LoggingImageGenerator>(generator);
+        Assert.NotNull(generator.GetService<FaceStudioImageGenerator>());
+        ImageGenerationResponse response = await generator.GenerateAsync(
+            new ImageGenerationRequest(Request(seed: 4).Prompt),
+            new ImageGenerationOptions { AdditionalProperties = new AdditionalPropertiesDictionary { [FaceStudioImageGenerator.Keys.Steps] = 2, [FaceStudioImageGenerator.Keys.Seed] = 4L } });
+        Assert.Equal("image/png", Assert.IsType<DataContent>(Assert.Single(response.Contents)).MediaType);
+#pragma warning restore MEAI001
+    }
+
     private static async Task<OptionsValidationException> StartFailsAsync(Action<IServiceCollection> register)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();

@@ -6,7 +6,7 @@ namespace FaceStudio.Onnx.Tests.Faces;
 
 /// <summary>
 /// The converted face models (src/FaceStudio.Models.Faces/models, made by tools/tfjs2onnx) against the outputs of the
-/// original TF.js graph models, recorded with @tensorflow/tfjs's CPU backend (tests/data/faces/tfjs-records). Needs
+/// original TF.js graph models, recorded with @tensorflow/tfjs's CPU backend (tests/TestData/faces/tfjs-records). Needs
 /// neither node nor npm: models and records are committed.
 /// </summary>
 public sealed class TfjsConversionTests
@@ -22,7 +22,7 @@ public sealed class TfjsConversionTests
 
     private static string ModelsDir => Path.Combine(Root, "src", "FaceStudio.Models.Faces", "models");
 
-    private static string RecordsDir => Path.Combine(Root, "tests", "data", "faces", "tfjs-records");
+    private static string RecordsDir => Path.Combine(Root, "tests", "TestData", "faces", "tfjs-records");
 
     private static string FindRoot()
     {

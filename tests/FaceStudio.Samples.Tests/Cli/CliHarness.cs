@@ -41,7 +41,13 @@ public sealed class CliFixture : IDisposable
     public string NewFolder() => _folder.NewFolder();
 
     /// <summary>Runs the CLI in process exactly as Program.cs does, capturing stdout and stderr.</summary>
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(args, onOutLine: null, CancellationToken.None);
+
+    /// <summary>
+    /// Runs the CLI in process; <paramref name="cancellationToken"/> plays Ctrl+C and <paramref name="onOutLine"/> sees
+    /// each line the CLI writes to stdout as it is written.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(string[] args, Action<string>? onOutLine, CancellationToken cancellationToken)
     {
         var root = new RootCommand("facestudio (test)");
         foreach (Command command in CommandCatalog.All())
@@ -50,13 +56,13 @@ public sealed class CliFixture : IDisposable
         }
 
         TextWriter stdout = Console.Out, stderr = Console.Error;
-        using var outWriter = new StringWriter();
+        using var outWriter = new LineWatchingWriter(onOutLine);
         using var errorWriter = new StringWriter();
         Console.SetOut(outWriter);
         Console.SetError(errorWriter);
         try
         {
-            int code = await CliRunner.RunAsync(root, args);
+            int code = await CliRunner.RunAsync(root, args, cancellationToken);
             return new CliResult(code, outWriter.ToString(), errorWriter.ToString());
         }
         finally
@@ -89,4 +95,14 @@ public sealed class CliFixture : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+}
+
+/// <summary>A <see cref="StringWriter"/> that reports each line written with <see cref="TextWriter.WriteLine(string)"/>.</summary>
+internal sealed class LineWatchingWriter(Action<string>? onLine) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+{
+    public override void WriteLine(string? value)
+    {
+        base.WriteLine(value);
+        onLine?.Invoke(value ?? string.Empty);
+    }
 }

@@ -30,7 +30,9 @@ public sealed class KestrelTests
 
             using var client = new HttpClient { BaseAddress = address };
             string home = await client.GetStringAsync(new Uri("/", UriKind.Relative));
-            Assert.Contains("POST /generate", home, StringComparison.Ordinal);
+            Assert.Contains("<title>FaceStudio", home, StringComparison.Ordinal);
+            string api = await client.GetStringAsync(new Uri("/api", UriKind.Relative));
+            Assert.Contains("POST /generate", api, StringComparison.Ordinal);
 
             using (MultipartFormDataContent form = GenerateEndpointTests.Form(("prompt", "a cat"), ("steps", "2"), ("width", "64"), ("height", "64"), ("seed", "5")))
             {
