@@ -3,7 +3,6 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
-using FaceStudio.Core.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace FaceStudio.Web;
@@ -19,89 +18,36 @@ public sealed class GenerateEndpointOptions
 
     /// <summary>Most inference steps per request.</summary>
     public int MaxSteps { get; set; } = 50;
+
+    /// <summary>
+    /// Pixel budget of one request: the sum of <c>width × height</c> over its uploaded images, each checked from its
+    /// header before it is decoded (a small PNG can declare 8000×8000); over budget is 413 naming the field.
+    /// </summary>
+    public long MaxUploadPixels { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Most uploads decoded at the same time across all requests (each decode holds its pixels in memory).</summary>
+    public int MaxConcurrentDecodes { get; set; } = 2;
 }
 
 /// <summary>
-/// <c>POST /generate</c>: multipart form (<c>prompt</c>, optional <c>negative</c>, <c>steps</c>, <c>seed</c>,
-/// <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>; files <c>face</c> (one per person) and
-/// <c>style</c>) → <c>image/png</c>. Bad input is a 400 problem document naming the form field; a body over
-/// <see cref="GenerateEndpointOptions.MaxRequestBytes"/> is 413.
+/// <c>POST /generate</c>: the multipart form of <see cref="GenerationForm"/> (<c>prompt</c>, optional <c>negative</c>,
+/// <c>steps</c>, <c>seed</c>, <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>; files
+/// <c>face</c> (one per person) and <c>style</c>) → <c>image/png</c>. Bad input is a 400 problem document naming the form field; a body over
+/// <see cref="GenerateEndpointOptions.MaxRequestBytes"/> or uploads over <see cref="GenerateEndpointOptions.MaxUploadPixels"/>
+/// are 413; a body slower than Kestrel's minimum data rate is 408.
 /// </summary>
 internal static class GenerateEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, UploadDecodeGate decodeGate, CancellationToken cancellationToken)
     {
-        GenerateEndpointOptions limits = options.Value;
-        if (request.ContentLength > limits.MaxRequestBytes)
+        (GenerationRequest? generation, IResult? problem) = await GenerationForm.ParseAsync(request, codec, options.Value, decodeGate, cancellationToken);
+        if (generation is null)
         {
-            return TooLarge(limits, request.ContentLength.Value);
-        }
-
-        if (!request.HasFormContentType)
-        {
-            return Problem("body", "Expected a multipart/form-data body with at least a 'prompt' field.");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            // Kestrel's own body limit (a body without Content-Length that grows past the limit).
-            return TooLarge(limits, actual: null);
-        }
-        catch (InvalidDataException ex) when (ex.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-        {
-            // The form reader's multipart limits.
-            return TooLarge(limits, actual: null);
-        }
-        catch (InvalidDataException ex)
-        {
-            return Problem("body", $"The multipart body is malformed: {ex.Message}");
-        }
-
-        string? prompt = form["prompt"].FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(prompt))
-        {
-            return Problem("prompt", "The 'prompt' field is required.");
-        }
-
-        IReadOnlyList<IFormFile> faces = form.Files.GetFiles("face");
-        if (faces.Count > limits.MaxFaces)
-        {
-            return Problem("face", string.Create(CultureInfo.InvariantCulture, $"At most {limits.MaxFaces} face photos are accepted but {faces.Count} were sent."));
+            return problem!;
         }
 
         try
         {
-            var identities = new List<IdentityInput>(faces.Count);
-            foreach (IFormFile face in faces)
-            {
-                identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(face.FileName, await DecodeAsync(codec, face, "face", cancellationToken))));
-            }
-
-            StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, styleFile, "style", cancellationToken)) : null;
-            var generation = new GenerationRequest
-            {
-                Prompt = prompt,
-                NegativePrompt = form["negative"].FirstOrDefault(),
-                Identities = identities,
-                Style = style,
-                Steps = Int(form, "steps", 25),
-                Seed = form.ContainsKey("seed") ? Long(form, "seed") : null,
-                Scheduler = form["scheduler"].FirstOrDefault() ?? SchedulerCatalog.EulerAncestral,
-                GuidanceScale = Float(form, "guidance", 7.5f),
-                Alpha = Float(form, "alpha", 0.5f),
-                Width = Int(form, "width", 512),
-                Height = Int(form, "height", 512),
-            };
-            if (generation.Steps > limits.MaxSteps)
-            {
-                return Problem("steps", string.Create(CultureInfo.InvariantCulture, $"This server runs at most {limits.MaxSteps} steps but {generation.Steps} were asked for."));
-            }
-
             GenerationResult result = await pipeline.GenerateAsync(generation, progress: null, cancellationToken);
             using var png = new MemoryStream();
             codec.EncodePng(result.Images[0].Image, png, cancellationToken);
@@ -109,78 +55,17 @@ internal static class GenerateEndpoint
             request.HttpContext.Response.Headers["X-FaceStudio-Steps-Per-Second"] = result.Metadata.Timings.StepsPerSecond.ToString("F2", CultureInfo.InvariantCulture);
             return Results.File(png.ToArray(), "image/png");
         }
-        catch (FieldException ex)
-        {
-            return Problem(ex.Field, ex.InnerException!.Message);
-        }
         catch (FaceStudioValidationException ex)
         {
-            return Problem(FormField(ex.ParameterName), ex.Message);
+            return GenerationForm.Problem(FormField(ex.ParameterName), ex.Message);
         }
         catch (FaceNotFoundException ex)
         {
             // Only reference photos are searched for faces.
-            return Problem("face", ex.Message);
+            return GenerationForm.Problem("face", ex.Message);
         }
     }
 
     /// <summary>The form field a pipeline validation error is about (the pipeline names request properties).</summary>
-    internal static string FormField(string parameter) => parameter switch
-    {
-        "Width" => "width",
-        "Height" => "height",
-        "steps" or "Steps" => "steps",
-        "name" or "Scheduler" => "scheduler",
-        "GuidanceScale" or "IdentityGuidanceScale" => "guidance",
-        "Alpha" => "alpha",
-        "Prompt" => "prompt",
-        "NegativePrompt" => "negative",
-        "Regions" => "face",
-        _ when parameter.StartsWith("Identities", StringComparison.Ordinal) => "face",
-        _ when parameter.StartsWith("Style", StringComparison.Ordinal) => "style",
-        _ => parameter,
-    };
-
-    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, IFormFile file, string field, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        try
-        {
-            return codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, cancellationToken: cancellationToken);
-        }
-        catch (ImageInputException ex)
-        {
-            throw new FieldException(field, ex);
-        }
-    }
-
-    private static int Int(IFormCollection form, string key, int fallback) =>
-        form[key].FirstOrDefault() is { } s ? (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw NotANumber(key, s)) : fallback;
-
-    private static long Long(IFormCollection form, string key) =>
-        long.TryParse(form[key].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : throw NotANumber(key, form[key].FirstOrDefault());
-
-    private static float Float(IFormCollection form, string key, float fallback) =>
-        form[key].FirstOrDefault() is { } s ? (float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) ? v : throw NotANumber(key, s)) : fallback;
-
-    private static FaceStudioValidationException NotANumber(string key, string? value) => new(key, $"The '{key}' field must be a number but is '{value}'.");
-
-    private static IResult Problem(string field, string detail) => Results.ValidationProblem(
-        new Dictionary<string, string[]> { [field] = [detail] },
-        detail: detail,
-        title: "The generation request is invalid.");
-
-    private static IResult TooLarge(GenerateEndpointOptions limits, long? actual) => Results.Problem(
-        detail: actual is { } n
-            ? string.Create(CultureInfo.InvariantCulture, $"The request body is {n} bytes but this server accepts at most {limits.MaxRequestBytes}.")
-            : string.Create(CultureInfo.InvariantCulture, $"The request body is larger than this server accepts ({limits.MaxRequestBytes} bytes)."),
-        statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "The request body is too large.");
-
-    /// <summary>An uploaded file that could not be decoded, with the form field it came in.</summary>
-    private sealed class FieldException(string field, Exception inner) : Exception(inner.Message, inner)
-    {
-        public string Field { get; } = field;
-    }
+    internal static string FormField(string parameter) => GenerationForm.FormField(parameter);
 }

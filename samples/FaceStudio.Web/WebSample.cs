@@ -26,13 +26,16 @@ public static class WebSample
         builder.Services.AddOptions<GenerateEndpointOptions>()
             .Bind(builder.Configuration.GetSection("GenerateEndpoint"))
             .Validate(o => o.MaxRequestBytes > 0 && o.MaxFaces >= 0 && o.MaxSteps > 0, "GenerateEndpoint: MaxRequestBytes and MaxSteps must be positive and MaxFaces 0 or more.")
+            .Validate(o => o.MaxUploadPixels > 0 && o.MaxConcurrentDecodes is > 0 and <= 64, "GenerateEndpoint: MaxUploadPixels must be positive and MaxConcurrentDecodes in [1, 64].")
             .ValidateOnStart();
+        builder.Services.AddSingleton<UploadDecodeGate>();
         builder.Services.AddOptions<FormOptions>()
             .Configure<IOptions<GenerateEndpointOptions>>((form, limits) => form.MultipartBodyLengthLimit = limits.Value.MaxRequestBytes);
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<GenerateEndpointOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
         builder.Services.AddProblemDetails();
         configure?.Invoke(builder);
+        bool queueMode = JobEndpoints.AddIfConfigured(builder);
 
         WebApplication app = builder.Build();
         app.UseExceptionHandler();
@@ -42,6 +45,11 @@ public static class WebSample
         app.UseStudioPage();
         app.MapStudio();
         app.MapPost("/generate", GenerateEndpoint.HandleAsync).DisableAntiforgery();
+        if (queueMode)
+        {
+            JobEndpoints.Map(app);
+        }
+
         return app;
     }
 }

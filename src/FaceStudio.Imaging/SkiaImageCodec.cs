@@ -210,9 +210,9 @@ public sealed class SkiaImageCodec : IImageCodec
         ArgumentException.ThrowIfNullOrEmpty(path);
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Encode before opening: FileMode.Create truncates, so a cancelled or failed encode must not reach the file.
+        // Encode first, then write through a temporary file renamed over the target: a cancelled or failed encode
+        // never reaches the file, and devices, FIFOs, links and folders are refused as targets.
         byte[] png = EncodePngBytes(image);
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
-        file.Write(png);
+        OutputFile.WriteAllBytes(path, png);
     }
 }

@@ -5,6 +5,7 @@ using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Imaging;
@@ -37,6 +38,7 @@ internal static class GenerateCommand
         var alpha = new Option<float>("--alpha") { Description = "Hybrid guidance α: 1 = image branch only, 0 = text branch only.", DefaultValueFactory = _ => 0.5f };
         var steps = new Option<int>("--steps") { Description = "Inference steps.", DefaultValueFactory = _ => 25 };
         var scheduler = new Option<string>("--scheduler") { Description = "Scheduler: " + string.Join(", ", SchedulerCatalog.Names) + ".", DefaultValueFactory = _ => SchedulerCatalog.EulerAncestral };
+        var noise = new Option<string>("--noise") { Description = "Noise source: " + string.Join(", ", NoiseSources.Names) + " (torch-cpu: a seed means what it means in diffusers with a CPU generator).", DefaultValueFactory = _ => NoiseSources.TorchCpu };
         var guidance = new Option<float>("--guidance") { Description = "Classifier-free guidance scale.", DefaultValueFactory = _ => 7.5f };
         var seed = new Option<long?>("--seed") { Description = "Seed (random when left out; printed)." };
         var size = new Option<string>("--size") { Description = "Output size WxH, multiples of 8.", DefaultValueFactory = _ => "512x512" };
@@ -50,7 +52,7 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate an image from a prompt, optional face photos and an optional style image.")
         {
-            prompt, negative, faces, style, strength, alpha, steps, scheduler, guidance, seed, size, count, flavor, models, ep, output, quiet, progress,
+            prompt, negative, faces, style, strength, alpha, steps, scheduler, noise, guidance, seed, size, count, flavor, models, ep, output, quiet, progress,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +66,7 @@ internal static class GenerateCommand
                 parse.GetValue(alpha),
                 parse.GetValue(steps),
                 parse.GetValue(scheduler)!,
+                parse.GetValue(noise)!,
                 parse.GetValue(guidance),
                 parse.GetValue(seed),
                 width,
@@ -124,6 +127,7 @@ internal static class GenerateCommand
             Height = s.Height,
             Steps = s.Steps,
             Scheduler = s.Scheduler,
+            Noise = s.Noise,
             GuidanceScale = s.Guidance,
             Alpha = s.Alpha,
             Flavor = s.Flavor,
@@ -133,6 +137,12 @@ internal static class GenerateCommand
 
         // Every problem with the request surfaces here, before any model runs and before anything is printed.
         pipeline.Validate(request);
+        for (int i = 0; i < s.Count && Directory.Exists(Path.GetDirectoryName(s.Output.FullName)); i++)
+        {
+            // A device, FIFO, link or folder given as --out is refused now, not after the images are made.
+            OutputFile.CheckTarget(s.Count == 1 ? s.Output.FullName : NumberedPath(s.Output.FullName, i + 1));
+        }
+
         if (pack.IsDemo && !s.Quiet)
         {
             await Console.Error.WriteLineAsync($"Using the built-in demo pack ({pack.Root}). {DemoNotice.Text}").ConfigureAwait(false);
@@ -275,6 +285,6 @@ internal static class GenerateCommand
         Path.Combine(Path.GetDirectoryName(path)!, string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(path)}-{n}{Path.GetExtension(path)}"));
 
     private sealed record Settings(
-        string Prompt, string? Negative, string[] Faces, FileInfo? Style, float? Strength, float Alpha, int Steps, string Scheduler, float Guidance,
+        string Prompt, string? Negative, string[] Faces, FileInfo? Style, float? Strength, float Alpha, int Steps, string Scheduler, string Noise, float Guidance,
         long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, FileInfo Output, bool ShowProgress, bool Quiet);
 }

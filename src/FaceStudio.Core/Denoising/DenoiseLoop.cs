@@ -15,14 +15,18 @@ namespace FaceStudio.Core.Denoising;
 /// The denoise loop of one image: seeded noise (or the noised init latents), then per scheduler call scale input →
 /// guided prediction → finiteness check → scheduler step, with telemetry, progress and step events.
 /// </summary>
-internal sealed class DenoiseLoop(SchedulerConfig schedulerConfig, FaceStudioTelemetry telemetry)
+/// <remarks>
+/// One noise source per image, drawn in diffusers' order: the initial latents (or, for img2img, the noise added to the
+/// init latents) first, then whatever the scheduler draws in its steps.
+/// </remarks>
+internal sealed class DenoiseLoop(SchedulerConfig schedulerConfig, ISchedulerFactory schedulers, INoiseSourceFactory noiseSources, FaceStudioTelemetry telemetry)
 {
     /// <summary>Runs the loop for image <paramref name="imageIndex"/> (seed + index) and returns its latents [1, C, h, w].</summary>
     public FloatTensor Run(GenerationRequest request, long seed, float strength, int latentHeight, int latentWidth, GuidedDenoiser guided, int channels, FloatTensor? initLatents, int imageIndex, IProgress<GenerationProgress>? progress, Action<StepEvent>? onStep, CancellationToken ct)
     {
         int length = channels * latentHeight * latentWidth;
-        var noise = new PhiloxNoiseSource(unchecked((ulong)(seed + imageIndex)));
-        IScheduler scheduler = SchedulerCatalog.Create(request.Scheduler, schedulerConfig, noise);
+        INoiseSource noise = noiseSources.Create(request.Noise, seed + imageIndex);
+        IScheduler scheduler = schedulers.Create(request.Scheduler, schedulerConfig, noise);
         scheduler.SetTimesteps(request.Steps, strength);
 
         var latents = new float[length];

@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using FaceStudio.Core.AI;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Randomness;
+using FaceStudio.Core.Scheduling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
@@ -55,8 +57,14 @@ public static class FaceStudioServiceCollectionExtensions
         return services;
     }
 
-    private static void AddShared(IServiceCollection services) =>
+    private static void AddShared(IServiceCollection services)
+    {
         services.TryAddSingleton(sp => new FaceStudioTelemetry(sp.GetService<IMeterFactory>()));
+
+        // Scheduler and noise-source factories: register your own before (or instead of) these defaults.
+        services.TryAddSingleton<ISchedulerFactory>(CatalogSchedulerFactory.Instance);
+        services.TryAddSingleton<INoiseSourceFactory>(NamedNoiseSourceFactory.Instance);
+    }
 
     private static FaceStudioPipeline Build(IServiceProvider services, Action<IServiceProvider, FaceStudioPipelineBuilder> configure)
     {
@@ -65,6 +73,9 @@ public static class FaceStudioServiceCollectionExtensions
         {
             builder.UseLoggerFactory(loggerFactory);
         }
+
+        builder.UseSchedulerFactory(services.GetRequiredService<ISchedulerFactory>())
+            .UseNoiseSourceFactory(services.GetRequiredService<INoiseSourceFactory>());
 
         configure(services, builder);
         return builder.Build();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FaceStudio.Core.Imaging;
 
 namespace FaceStudio.Core.Identity;
 
@@ -66,8 +67,8 @@ public static class IdentityEmbeddingFile
     public static void Save(IdentityEmbedding identity, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Save(identity, stream);
+        ArgumentNullException.ThrowIfNull(identity);
+        OutputFile.Write(path, stream => Save(identity, stream));
     }
 
     /// <summary>Reads an identity from the file at <paramref name="path"/>.</summary>

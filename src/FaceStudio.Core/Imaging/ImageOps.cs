@@ -59,12 +59,24 @@ public static class ImageOps
     }
 
     /// <summary>
-    /// CLIP image preprocessing geometry: shortest side to <paramref name="size"/> (bicubic, antialiased), then a
-    /// centred <paramref name="size"/> x <paramref name="size"/> crop.
+    /// CLIP image preprocessing geometry, as transformers' <c>CLIPImageProcessor</c>: shortest side to
+    /// <paramref name="size"/> (bicubic, antialiased), then a centred <paramref name="size"/> x <paramref name="size"/>
+    /// crop whose offsets are floored (<c>(W - size) // 2</c>; e.g. 640×427 → 335×224 → left 55, where
+    /// <see cref="CenterCrop"/>'s round-half-to-even would take 56).
     /// </summary>
     public static RgbImage ResizeAndCenterCrop(RgbImage source, int size, ResizeFilter filter = ResizeFilter.Bicubic)
     {
         var resized = ResizeShortestSide(source, size, filter);
-        return resized.Width == size && resized.Height == size ? resized : CenterCrop(resized, size, size);
+        if (resized.Width == size && resized.Height == size)
+        {
+            return resized;
+        }
+
+        if (size > resized.Width || size > resized.Height)
+        {
+            throw new FaceStudioValidationException(nameof(size), $"Centre crop {size}x{size} must fit inside the {resized.Width}x{resized.Height} resized image.");
+        }
+
+        return Crop(resized, (resized.Width - size) / 2, (resized.Height - size) / 2, size, size);
     }
 }

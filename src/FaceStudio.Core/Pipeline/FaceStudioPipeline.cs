@@ -39,6 +39,7 @@ public sealed class FaceStudioPipeline : IDisposable
     private readonly SemaphoreSlim _gate;
     private readonly GuidanceComposer? _composer;
     private readonly IReadOnlyList<IDisposable> _owned;
+    private readonly DisposeGate _life = new();
     private int _disposed;
 
     /// <summary>Creates a pipeline over <paramref name="components"/>. Prefer <see cref="FaceStudioPipelineBuilder"/>.</summary>
@@ -143,6 +144,12 @@ public sealed class FaceStudioPipeline : IDisposable
     public void Validate(GenerationRequest request) => _ = Prepare(request);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Safe while requests are in flight: running requests are cancelled (they end with
+    /// <see cref="ObjectDisposedException"/>), queued ones fail with <see cref="ObjectDisposedException"/>, and this
+    /// call waits until every request has left the models before it frees them. Do not call it from a progress
+    /// callback of this pipeline's own request (it would wait for itself).
+    /// </remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -150,6 +157,8 @@ public sealed class FaceStudioPipeline : IDisposable
             return;
         }
 
+        _life.Close();
+        _life.WaitIdle();
         _gate.Dispose();
         if (_ownsTelemetry)
         {
@@ -160,20 +169,37 @@ public sealed class FaceStudioPipeline : IDisposable
         {
             d.Dispose();
         }
+
+        _life.Dispose();
     }
 
     private async Task<GenerationResult> RunAsync(GenerationRequest request, IProgress<GenerationProgress>? progress, Action<StepEvent>? onStep, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        PreparedRequest prepared = Prepare(request);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _life.Enter(this);
         try
         {
-            return await RunPreparedAsync(prepared, progress, onStep, cancellationToken).ConfigureAwait(false);
+            PreparedRequest prepared = Prepare(request);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _life.Closing);
+            try
+            {
+                await _gate.WaitAsync(linked.Token).ConfigureAwait(false);
+                try
+                {
+                    return await RunPreparedAsync(prepared, progress, onStep, linked.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+            catch (OperationCanceledException ex) when (_life.Closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ObjectDisposedException($"The {nameof(FaceStudioPipeline)} was disposed before the request completed.", ex);
+            }
         }
         finally
         {
-            _gate.Release();
+            _life.Exit();
         }
     }
 
@@ -253,7 +279,7 @@ public sealed class FaceStudioPipeline : IDisposable
             for (int b = 0; b < request.BatchCount; b++)
             {
                 int imageIndex = b;
-                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfig, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfig, _components.SchedulerFactory, _components.NoiseSourceFactory, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             denoiseTime = Lap(stage, GenerationStage.Denoising);
@@ -280,6 +306,7 @@ public sealed class FaceStudioPipeline : IDisposable
         var metadata = new GenerationMetadata
         {
             Seed = p.Seed,
+            Noise = request.Noise,
             Scheduler = request.Scheduler,
             Steps = request.Steps,
             ModelCalls = p.ModelCalls,
@@ -333,7 +360,23 @@ public sealed class FaceStudioPipeline : IDisposable
         return RegionMaskBuilder.Build(regions, n, request.Width, request.Height, _options.RegionMasks);
     }
 
+    /// <summary>Validates <paramref name="request"/> completely, in named stages, before any model runs.</summary>
     private PreparedRequest Prepare(GenerationRequest request)
+    {
+        CheckShape(request);
+        float strength = CheckInitImage(request);
+        int modelCalls = ResolveSampling(request, strength);
+        GuidanceOptions guidance = ResolveGuidance(request);
+        int factor = CheckModelContracts(request);
+        int withRegion = CheckIdentities(request, guidance);
+        bool usesStyle = CheckStyleGuidance(request, guidance);
+        RegionMaskSet? explicitRegions = BuildExplicitRegions(request, withRegion, factor);
+        long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
+        return new PreparedRequest(request, seed, strength, modelCalls, request.Height / factor, request.Width / factor, guidance, usesStyle, explicitRegions);
+    }
+
+    /// <summary>Stage 1: prompt, size, batch count and the seed range.</summary>
+    private static void CheckShape(GenerationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Prompt is null)
@@ -348,31 +391,57 @@ public sealed class FaceStudioPipeline : IDisposable
             throw Invalid(nameof(request.BatchCount), $"BatchCount must be in [1, {GenerationRequest.MaxBatchCount}] but is {request.BatchCount}.");
         }
 
-        // Scheduler name, steps and strength: the scheduler itself names the valid ranges.
-        float strength = 1f;
-        if (request.Style is { } style)
+        if (request.Seed is long given && given > long.MaxValue - (request.BatchCount - 1))
         {
-            ArgumentNullException.ThrowIfNull(style.Image, nameof(request.Style));
-            if (style.UseAsInitImage)
-            {
-                if (!(style.Strength > 0f && style.Strength <= 1f))
-                {
-                    throw Invalid("Style.Strength", $"Style.Strength (img2img) must be in (0, 1] but is {style.Strength}.");
-                }
+            // Image b uses seed + b: past long.MaxValue it would wrap to long.MinValue.
+            throw Invalid(nameof(request.Seed), Inv($"Seed must be at most {long.MaxValue - (request.BatchCount - 1)} for {request.BatchCount} images (image b uses seed + b) but is {given}."));
+        }
+    }
 
-                if (_components.LatentEncoder is null)
-                {
-                    throw Invalid("Style.UseAsInitImage", "Using the style image as init image needs a VAE encoder, but the pipeline has none (model pack without vae_encoder/).");
-                }
-
-                strength = style.Strength;
-            }
+    /// <summary>Stage 2: the style image and, for img2img, its strength and the VAE encoder; returns the strength (1 without img2img).</summary>
+    private float CheckInitImage(GenerationRequest request)
+    {
+        if (request.Style is not { } style)
+        {
+            return 1f;
         }
 
-        IScheduler probe = SchedulerCatalog.Create(request.Scheduler, _components.SchedulerConfig, new PhiloxNoiseSource(0));
-        probe.SetTimesteps(request.Steps, strength);
-        int modelCalls = probe.Timesteps.Length;
+        ArgumentNullException.ThrowIfNull(style.Image, nameof(request.Style));
+        if (!style.UseAsInitImage)
+        {
+            return 1f;
+        }
 
+        if (!(style.Strength > 0f && style.Strength <= 1f))
+        {
+            throw Invalid("Style.Strength", $"Style.Strength (img2img) must be in (0, 1] but is {style.Strength}.");
+        }
+
+        if (_components.LatentEncoder is null)
+        {
+            throw Invalid("Style.UseAsInitImage", "Using the style image as init image needs a VAE encoder, but the pipeline has none (model pack without vae_encoder/).");
+        }
+
+        return style.Strength;
+    }
+
+    /// <summary>Stage 3: noise source, scheduler name, steps and strength (the factories name the valid values); returns the model calls per image.</summary>
+    private int ResolveSampling(GenerationRequest request, float strength)
+    {
+        if (request.Noise is null)
+        {
+            throw Invalid(nameof(request.Noise), "Noise must name a noise source (for example torch-cpu) but was null.");
+        }
+
+        INoiseSource probeNoise = _components.NoiseSourceFactory.Create(request.Noise, 0);
+        IScheduler probe = _components.SchedulerFactory.Create(request.Scheduler, _components.SchedulerConfig, probeNoise);
+        probe.SetTimesteps(request.Steps, strength);
+        return probe.Timesteps.Length;
+    }
+
+    /// <summary>Stage 4: the guidance settings.</summary>
+    private GuidanceOptions ResolveGuidance(GenerationRequest request)
+    {
         var guidance = new GuidanceOptions
         {
             Flavor = request.Flavor ?? _options.DefaultFlavor,
@@ -381,7 +450,12 @@ public sealed class FaceStudioPipeline : IDisposable
             IdentityGuidanceScale = request.IdentityGuidanceScale,
         };
         guidance.Validate();
+        return guidance;
+    }
 
+    /// <summary>Stage 5: the models fit each other and the size (latent channels, VAE factor, context width and length); returns the VAE factor.</summary>
+    private int CheckModelContracts(GenerationRequest request)
+    {
         DenoiserCapabilities caps = _components.Denoiser.Capabilities;
         int factor = _components.LatentDecoder.DownscaleFactor;
         if (request.Width % factor != 0 || request.Height % factor != 0)
@@ -405,7 +479,7 @@ public sealed class FaceStudioPipeline : IDisposable
         }
 
         // The text tokens feed the denoiser's context on every path, so their width and count are checked now,
-        // before the text encoder runs (the identity path adds its own token checks below).
+        // before the text encoder runs (the identity path adds its own token checks later).
         ITextEncoder textEncoder = _components.TextEncoder;
         if (textEncoder.HiddenSize != caps.ContextDim)
         {
@@ -417,7 +491,12 @@ public sealed class FaceStudioPipeline : IDisposable
             throw new ModelContractException(Inv($"The denoiser accepts at most {maxContext} context tokens but the text encoder makes up to {textEncoder.MaxTokens}."));
         }
 
-        // Identities: inputs, components, regions.
+        return factor;
+    }
+
+    /// <summary>Stage 6: identity inputs, the components they need, region counts and projector widths; returns how many identities have a region.</summary>
+    private int CheckIdentities(GenerationRequest request, GuidanceOptions guidance)
+    {
         IReadOnlyList<IdentityInput> ids = request.Identities ?? throw Invalid(nameof(request.Identities), "Identities must not be null (use an empty list).");
         for (int i = 0; i < ids.Count; i++)
         {
@@ -450,12 +529,9 @@ public sealed class FaceStudioPipeline : IDisposable
             throw Invalid("Regions", Inv($"The number of regions must match the number of identities: {ids.Count} identities but {withRegion} regions. Give every identity a region, or none."));
         }
 
-        if (ids.Count > 1 && withRegion == 0)
+        if (ids.Count > 1 && withRegion == 0 && (request.Style is null || _components.FaceDetector is null))
         {
-            if (request.Style is null || _components.FaceDetector is null)
-            {
-                throw Invalid("Regions", Inv($"The number of regions must match the number of identities: {ids.Count} identities but no regions, and automatic regions need a style image and a face detector. Give each identity a box or mask."));
-            }
+            throw Invalid("Regions", Inv($"The number of regions must match the number of identities: {ids.Count} identities but no regions, and automatic regions need a style image and a face detector. Give each identity a box or mask."));
         }
 
         if (_composer is not null && ids.Count > 0)
@@ -476,7 +552,13 @@ public sealed class FaceStudioPipeline : IDisposable
             }
         }
 
-        bool usesStyle = request.Style is not null && guidance.Flavor == GuidanceFlavor.FaceStudioHybrid && ids.Count > 0;
+        return withRegion;
+    }
+
+    /// <summary>Stage 7: whether the style image feeds hybrid guidance, and the style encoder it then needs.</summary>
+    private bool CheckStyleGuidance(GenerationRequest request, GuidanceOptions guidance)
+    {
+        bool usesStyle = request.Style is not null && guidance.Flavor == GuidanceFlavor.FaceStudioHybrid && request.Identities.Count > 0;
         if (usesStyle && _components.StyleEncoder is null)
         {
             throw Invalid(nameof(request.Style), "A style image for hybrid guidance needs a CLIP image encoder, but the pipeline has none.");
@@ -487,23 +569,26 @@ public sealed class FaceStudioPipeline : IDisposable
             throw new ModelContractException(Inv($"The style encoder makes {_components.StyleEncoder.EmbeddingSize}-wide image embeddings but the guidance projector takes {imageDim}-wide image_embeds."));
         }
 
-        // Explicit regions are built now (no model needed), so counts, sizes and token contracts fail here.
-        RegionMaskSet? explicitRegions = null;
-        if (_composer is not null && ids.Count > 0)
-        {
-            int latentH = request.Height / factor, latentW = request.Width / factor;
-            if (withRegion == ids.Count)
-            {
-                explicitRegions = RegionMaskBuilder.Build([.. ids.Select(i => i.Region!)], ids.Count, request.Width, request.Height, _options.RegionMasks);
-            }
+        return usesStyle;
+    }
 
-            IGuidanceProjector projector = _composer.Projector;
-            bool automatic = ids.Count > 1 && explicitRegions is null;
-            RegionStrategy.Validate(automatic ? 1 : ids.Count, _components.TextEncoder.MaxTokens, projector.TokensPerIdentity, projector.TokenDim, explicitRegions, caps, latentH, latentW);
+    /// <summary>Stage 8: explicit regions are built now (no model needed), so counts, sizes and token contracts fail before any model runs.</summary>
+    private RegionMaskSet? BuildExplicitRegions(GenerationRequest request, int withRegion, int factor)
+    {
+        IReadOnlyList<IdentityInput> ids = request.Identities;
+        if (_composer is null || ids.Count == 0)
+        {
+            return null;
         }
 
-        long seed = request.Seed ?? Random.Shared.NextInt64(0, int.MaxValue);
-        return new PreparedRequest(request, seed, strength, modelCalls, request.Height / factor, request.Width / factor, guidance, usesStyle, explicitRegions);
+        int latentH = request.Height / factor, latentW = request.Width / factor;
+        RegionMaskSet? explicitRegions = withRegion == ids.Count
+            ? RegionMaskBuilder.Build([.. ids.Select(i => i.Region!)], ids.Count, request.Width, request.Height, _options.RegionMasks)
+            : null;
+        IGuidanceProjector projector = _composer.Projector;
+        bool automatic = ids.Count > 1 && explicitRegions is null;
+        RegionStrategy.Validate(automatic ? 1 : ids.Count, _components.TextEncoder.MaxTokens, projector.TokensPerIdentity, projector.TokenDim, explicitRegions, _components.Denoiser.Capabilities, latentH, latentW);
+        return explicitRegions;
     }
 
     private TimeSpan Lap(Stopwatch stage, GenerationStage name)

@@ -3,6 +3,7 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Latents;
+using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
@@ -46,6 +47,12 @@ public sealed class FaceStudioPipelineBuilder
     /// <summary>The training noise schedule (defaults to Stable Diffusion 1.5's).</summary>
     public SchedulerConfig SchedulerConfig { get; private set; } = SchedulerConfig.StableDiffusion15;
 
+    /// <summary>Creates each image's scheduler (defaults to <see cref="CatalogSchedulerFactory"/>).</summary>
+    public ISchedulerFactory SchedulerFactory { get; private set; } = CatalogSchedulerFactory.Instance;
+
+    /// <summary>Creates each image's noise source (defaults to <see cref="NamedNoiseSourceFactory"/>).</summary>
+    public INoiseSourceFactory NoiseSourceFactory { get; private set; } = NamedNoiseSourceFactory.Instance;
+
     /// <summary>Pipeline-wide settings.</summary>
     public FaceStudioPipelineOptions Options { get; private set; } = new();
 
@@ -75,6 +82,12 @@ public sealed class FaceStudioPipelineBuilder
 
     /// <summary>Sets the training noise schedule the schedulers are built on.</summary>
     public FaceStudioPipelineBuilder UseSchedulerConfig(SchedulerConfig config) { SchedulerConfig = config ?? throw new ArgumentNullException(nameof(config)); return this; }
+
+    /// <summary>Sets the factory that creates each image's scheduler from the request's scheduler name.</summary>
+    public FaceStudioPipelineBuilder UseSchedulerFactory(ISchedulerFactory factory) { SchedulerFactory = factory ?? throw new ArgumentNullException(nameof(factory)); return this; }
+
+    /// <summary>Sets the factory that creates each image's noise source from the request's noise name and seed.</summary>
+    public FaceStudioPipelineBuilder UseNoiseSourceFactory(INoiseSourceFactory factory) { NoiseSourceFactory = factory ?? throw new ArgumentNullException(nameof(factory)); return this; }
 
     /// <summary>Replaces the pipeline-wide settings.</summary>
     public FaceStudioPipelineBuilder UseOptions(FaceStudioPipelineOptions options) { Options = options ?? throw new ArgumentNullException(nameof(options)); return this; }
@@ -131,6 +144,8 @@ public sealed class FaceStudioPipelineBuilder
             StyleEncoder = StyleEncoder,
             GuidanceProjector = GuidanceProjector,
             SchedulerConfig = SchedulerConfig,
+            SchedulerFactory = SchedulerFactory,
+            NoiseSourceFactory = NoiseSourceFactory,
         };
         return new FaceStudioPipeline(components, Options, LoggerFactory, Telemetry, [.. _owned]);
     }

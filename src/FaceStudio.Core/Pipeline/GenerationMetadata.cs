@@ -9,6 +9,9 @@ public sealed record GenerationMetadata
     /// <summary>Seed of the first image (image i used <c>Seed + i</c>).</summary>
     public required long Seed { get; init; }
 
+    /// <summary>Noise source name (see <see cref="Randomness.NoiseSources"/>).</summary>
+    public string Noise { get; init; } = Randomness.NoiseSources.TorchCpu;
+
     /// <summary>Scheduler name.</summary>
     public required string Scheduler { get; init; }
 

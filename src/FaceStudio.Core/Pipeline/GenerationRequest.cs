@@ -1,6 +1,7 @@
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 
@@ -55,7 +56,21 @@ public sealed record GenerationRequest
     public GuidanceFlavor? Flavor { get; init; }
 
     /// <summary>Seed of the first image; image i uses <c>Seed + i</c>. Null picks a random seed and reports it.</summary>
+    /// <remarks>
+    /// With the <c>torch-cpu</c> source, image i is what diffusers makes with
+    /// <c>generator=torch.Generator("cpu").manual_seed(Seed + i)</c> and one image per call. diffusers with one
+    /// generator for a whole batch draws all the batch's latents at once (image i &gt; 0 then differs from the SDK's);
+    /// pass a list of generators seeded <c>Seed + i</c> to diffusers to get the SDK's batch.
+    /// </remarks>
     public long? Seed { get; init; }
+
+    /// <summary>
+    /// The noise source (see <see cref="NoiseSources.Names"/>) for the initial latents, the img2img noise and the step
+    /// noise of ancestral/SDE schedulers, drawn in diffusers' order. The default <c>torch-cpu</c> makes a seed mean
+    /// what it means in diffusers with a CPU generator; <c>torch-cuda</c> what it means with a CUDA generator
+    /// (AUTOMATIC1111's "NV" source); <c>philox</c> is FaceStudio's own source (the bits of earlier versions).
+    /// </summary>
+    public string Noise { get; init; } = NoiseSources.TorchCpu;
 
     /// <summary>Number of images, each with its own seed.</summary>
     public int BatchCount { get; init; } = 1;

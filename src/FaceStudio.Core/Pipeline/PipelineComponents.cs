@@ -2,6 +2,7 @@ using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Latents;
+using FaceStudio.Core.Randomness;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
@@ -37,4 +38,10 @@ public sealed record PipelineComponents
 
     /// <summary>The training noise schedule every scheduler is built on (the model's scheduler config).</summary>
     public SchedulerConfig SchedulerConfig { get; init; } = SchedulerConfig.StableDiffusion15;
+
+    /// <summary>Creates each image's scheduler from the request's name (default: <see cref="SchedulerCatalog"/>).</summary>
+    public ISchedulerFactory SchedulerFactory { get; init; } = CatalogSchedulerFactory.Instance;
+
+    /// <summary>Creates each image's noise source from the request's name and seed (default: <see cref="NoiseSources"/>).</summary>
+    public INoiseSourceFactory NoiseSourceFactory { get; init; } = NamedNoiseSourceFactory.Instance;
 }

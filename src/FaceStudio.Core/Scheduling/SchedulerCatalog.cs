@@ -72,7 +72,7 @@ public static class SchedulerCatalog
         {
             Ddim => new DdimScheduler(config, noise),
             Pndm => new PndmScheduler(config),
-            Euler => new EulerDiscreteScheduler(config),
+            Euler => new EulerDiscreteScheduler(Euler, config, noise),
             EulerAncestral => new EulerAncestralScheduler(config, noise),
             DpmPlusPlus2M => new DpmSolverMultistepScheduler(DpmPlusPlus2M, config, false, noise),
             DpmPlusPlus2MKarras => new DpmSolverMultistepScheduler(DpmPlusPlus2MKarras, config with { UseKarrasSigmas = true }, false, noise),

@@ -73,6 +73,17 @@ public sealed class ClipTokenizer : ITokenizer
 
         string vocabPath = Path.Combine(tokenizerDirectory, "vocab.json");
         string mergesPath = Path.Combine(tokenizerDirectory, "merges.txt");
+        foreach (string name in (ReadOnlySpan<string>)["vocab.json", "merges.txt", "special_tokens_map.json", "tokenizer_config.json"])
+        {
+            // Opening a FIFO blocks until a writer comes: only regular files are read.
+            string file = Path.Combine(tokenizerDirectory, name);
+            if (File.Exists(file) && !FaceStudio.Core.Imaging.FileKinds.IsRegularFileFollowingLinks(file))
+            {
+                throw new TokenizerException(tokenizerDirectory,
+                    $"Tokenizer file '{file}' is {FaceStudio.Core.Imaging.FileKinds.DescribeNonRegular(file) ?? "a special file"}; expected a regular file.");
+            }
+        }
+
         Dictionary<string, int> vocabulary = ClipTokenizerFiles.ReadVocabulary(vocabPath);
         List<string> merges = ClipTokenizerFiles.ReadMerges(mergesPath);
 

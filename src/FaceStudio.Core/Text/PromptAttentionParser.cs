@@ -22,8 +22,15 @@ public static class PromptAttentionParser
     /// <summary>Multiplier of one pair of square brackets.</summary>
     public const double SquareBracketMultiplier = 1 / 1.1;
 
+    /// <summary>
+    /// The largest weight magnitude a fragment may end with (nesting and explicit weights multiply). Larger weights
+    /// overflow the weighted embeddings (float32) and would fail later inside the models.
+    /// </summary>
+    public const double MaxWeight = 100.0;
+
     /// <summary>Splits <paramref name="prompt"/> into fragments with their weights; never empty.</summary>
-    /// <exception cref="FaceStudioValidationException">An explicit weight such as <c>(a:1.2.3)</c> is not a number.</exception>
+    /// <exception cref="FaceStudioValidationException">An explicit weight such as <c>(a:1.2.3)</c> is not a number, or a
+    /// fragment's weight is not finite or its magnitude exceeds <see cref="MaxWeight"/>.</exception>
     public static IReadOnlyList<WeightedFragment> Parse(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -204,12 +211,24 @@ public static class PromptAttentionParser
                 continue;
             }
 
-            result.Add(new WeightedFragment(sb.ToString(), (float)current));
+            result.Add(Fragment(sb.ToString(), current));
             sb.Clear().Append(texts[k]);
             current = weights[k];
         }
 
-        result.Add(new WeightedFragment(sb.ToString(), (float)current));
+        result.Add(Fragment(sb.ToString(), current));
         return result;
+    }
+
+    private static WeightedFragment Fragment(string text, double weight)
+    {
+        if (!(Math.Abs(weight) <= MaxWeight))
+        {
+            string shown = text.Length > 40 ? string.Concat(text.AsSpan(0, 40), "…") : text;
+            throw new FaceStudioValidationException("prompt", string.Create(CultureInfo.InvariantCulture,
+                $"Prompt weight of '{shown}' must be finite and within [-{MaxWeight}, {MaxWeight}] (nested brackets and explicit weights multiply) but is {weight:G6}."));
+        }
+
+        return new WeightedFragment(text, (float)weight);
     }
 }

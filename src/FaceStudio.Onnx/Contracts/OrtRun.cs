@@ -28,6 +28,33 @@ internal static class OrtRun
         }
     }
 
+    /// <summary>
+    /// Runs a <see cref="SharedSession"/> under a lease: <paramref name="token"/> or the owner's disposal terminate
+    /// it; a run stopped by disposal ends with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public static IDisposableReadOnlyCollection<OrtValue> Run(SharedSession shared, RunOptions options, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken token, string component)
+    {
+        using SharedSession.Lease lease = shared.Acquire();
+        using CancellationTokenRegistration closing = Register(options, shared.Closing);
+        using CancellationTokenRegistration registration = Register(options, token);
+        try
+        {
+            return shared.Session.Run(options, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException ex) when (shared.Closing.IsCancellationRequested && !token.IsCancellationRequested)
+        {
+            throw Disposed(component, ex);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Translate(ex, options, token, component);
+        }
+    }
+
+    /// <summary>The error of a run stopped because its owner was disposed.</summary>
+    public static ObjectDisposedException Disposed(string component, Exception inner) =>
+        new($"{component} was disposed while a run was in flight.", inner);
+
     /// <summary>Turns a terminated run into <see cref="OperationCanceledException"/> and re-arms the options.</summary>
     public static Exception Translate(OnnxRuntimeException ex, RunOptions options, CancellationToken token, string component)
     {

@@ -38,8 +38,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         Options = options ?? new OnnxDenoiserOptions();
         Options.Validate();
         Session = session;
-        _shared = new SharedSession(session, ownsSession);
         Graph = Options.CudaGraph ? new GraphBuffers() : null;
+        _shared = new SharedSession(session, ownsSession, Graph);
         var contract = new GraphContract(session, "UNet", source);
         Sample = contract.RequireInput("sample", Expected, FloatTypes, 4);
         Timestep = contract.RequireInput("timestep", Expected, TimestepTypes, 0, 1);
@@ -152,9 +152,6 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     /// Open denoiser sessions keep the model (and, with CUDA graphs, the shared device buffers) alive; they are
     /// released when the last one is disposed.
     /// </remarks>
-    public void Dispose()
-    {
-        Graph?.Dispose();
-        _shared.Dispose();
-    }
+    public void Dispose() => _shared.Dispose();
+
 }

@@ -94,7 +94,6 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-
         // The options live as long as the session: a token that fired after an earlier step's run had returned
         // left Terminate set with no run to stop, which would fail every later step. This step's token is live.
         if (_runOptions.Terminate)

@@ -141,7 +141,8 @@ public static class FaceStudioOnnxServiceCollectionExtensions
         string[] known = typeof(FaceStudioOnnxOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToArray();
         foreach (IConfigurationSection child in configuration.GetChildren())
         {
-            if (known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            // "Jobs" (FaceStudio:Jobs) belongs to FaceStudio.Jobs.Redis, which binds and validates it itself.
+            if (known.Contains(child.Key, StringComparer.OrdinalIgnoreCase) || string.Equals(child.Key, "Jobs", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

@@ -24,8 +24,7 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
     /// <summary>Output holding the tokens.</summary>
     public const string TokensOutput = "tokens";
 
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _session;
     private readonly bool _faceHalf;
     private readonly bool _imageHalf;
 
@@ -36,8 +35,7 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
     public OnnxGuidanceProjector(InferenceSession session, bool ownsSession = false)
     {
         ArgumentNullException.ThrowIfNull(session);
-        _session = session;
-        _ownsSession = ownsSession;
+        _session = new SharedSession(session, ownsSession);
         (FaceEmbeddingDim, _faceHalf) = ReadInput(session, FaceInput, required: true);
         (ImageEmbeddingDim, _imageHalf) = ReadInput(session, ImageInput, required: false);
         if (!session.OutputMetadata.TryGetValue(TokensOutput, out NodeMetadata? tokens))
@@ -99,32 +97,18 @@ public sealed class OnnxGuidanceProjector : IGuidanceProjector, IDisposable
         string[] names = image is null ? [FaceInput] : [FaceInput, ImageInput];
         OrtValue[] values = image is null ? [face.Value] : [face.Value, image.Value];
         using var runOptions = new RunOptions();
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        try
+        using IDisposableReadOnlyCollection<OrtValue> outputs = OrtRun.Run(_session, runOptions, names, values, [TokensOutput], cancellationToken, "Guidance projector");
+        int[] shape = OrtValueReader.Shape(outputs[0]);
+        if (shape.Length != 3 || shape[0] != n || shape[1] != TokensPerIdentity || shape[2] != TokenDim)
         {
-            using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, names, values, [TokensOutput]);
-            int[] shape = OrtValueReader.Shape(outputs[0]);
-            if (shape.Length != 3 || shape[0] != n || shape[1] != TokensPerIdentity || shape[2] != TokenDim)
-            {
-                throw new ModelContractException(Inv($"The projector returned tokens [{string.Join(", ", shape)}]; expected [{n}, {TokensPerIdentity}, {TokenDim}]."));
-            }
+            throw new ModelContractException(Inv($"The projector returned tokens [{string.Join(", ", shape)}]; expected [{n}, {TokensPerIdentity}, {TokenDim}]."));
+        }
 
-            return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(outputs[0]), n, TokensPerIdentity, TokenDim));
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, "Guidance projector");
-        }
+        return Task.FromResult(new FloatTensor(OrtValueReader.ReadFloats(outputs[0]), n, TokensPerIdentity, TokenDim));
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    public void Dispose() => _session.Dispose();
 
     // [N, width] in the input's precision.
     private static HostTensor Input(FloatTensor tensor, bool half)

@@ -17,8 +17,7 @@ namespace FaceStudio.Onnx.Identity;
 public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
 {
     private const string Component = "ArcFace embedder";
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _session;
     private readonly string _inputName;
     private readonly string _outputName;
     private readonly bool _fixedBatchOfOne;
@@ -50,8 +49,7 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
             throw new ModelContractException($"{Component} '{modelName}': expected a float32 output [N, D] with a fixed D, found {GraphContract.Describe(outputName, output)}.");
         }
 
-        _session = session;
-        _ownsSession = ownsSession;
+        _session = new SharedSession(session, ownsSession);
         _inputName = inputName;
         _outputName = outputName;
         _fixedBatchOfOne = d[0] == 1;
@@ -129,11 +127,5 @@ public sealed class ArcFaceEmbedder : IFaceEmbedder, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    public void Dispose() => _session.Dispose();
 }

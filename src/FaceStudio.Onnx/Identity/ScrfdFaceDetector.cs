@@ -17,8 +17,7 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
 {
     private const string Component = "SCRFD face detector";
     private static readonly ChannelNormalization s_normalization = ChannelNormalization.Scrfd;
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _session;
     private readonly string _inputName;
     private readonly string[] _outputNames;
     private readonly ScrfdDecoder _decoder;
@@ -58,8 +57,7 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
         }
 
         _decoder = new ScrfdDecoder(options);
-        _session = session;
-        _ownsSession = ownsSession;
+        _session = new SharedSession(session, ownsSession);
         _inputName = inputName;
         _outputNames = [.. session.OutputMetadata.Keys];
     }
@@ -123,11 +121,5 @@ public sealed class ScrfdFaceDetector : IFaceDetector, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    public void Dispose() => _session.Dispose();
 }

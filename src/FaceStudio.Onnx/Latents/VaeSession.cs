@@ -35,10 +35,10 @@ internal sealed class VaeSession : IDisposable
         using var input = new HostTensor(_inputType, shape.Select(d => (long)d).ToArray());
         input.WriteFloats(values);
         using var runOptions = new RunOptions();
-        using IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared.Session, runOptions, [_inputName], [input.Value], [_outputName], cancellationToken, _component);
+        using IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared, runOptions, [_inputName], [input.Value], [_outputName], cancellationToken, _component);
         return (OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
     }
 
-    /// <summary>Runs in flight finish first; the session is released when the last one ends.</summary>
+    /// <summary>Runs in flight are terminated; the session is released when the last one has returned.</summary>
     public void Dispose() => _shared.Dispose();
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Onnx.Latents;
 using Google.Protobuf;
@@ -24,6 +26,9 @@ public sealed class ModelPack
 
     private static readonly string[] RequiredComponents = ["textEncoder", "unet", "vaeDecoder"];
     private static readonly string[] KnownComponents = ["textEncoder", "unet", "vaeDecoder", "vaeEncoder", "faceDetector", "faceLandmarker", "faceEmbedder", "imageEncoder", "projector"];
+
+    // Real VAEs use 0.13025 to 1.0; a factor this large only turns latents into overflow.
+    private const float MaxVaeScalingFactor = 100f;
 
     private readonly Dictionary<string, string> _components;
 
@@ -129,6 +134,11 @@ public sealed class ModelPack
 
             if (File.Exists(path))
             {
+                if (!IsRegular(path, $"{key} model", relative, problems))
+                {
+                    continue;
+                }
+
                 components[key] = path;
                 CheckExternalData(root, relative, path, key, problems);
             }
@@ -144,6 +154,10 @@ public sealed class ModelPack
         if (manifest?.Tokenizer?.Config is { } configName && tokenizerConfig is not null && !File.Exists(tokenizerConfig))
         {
             problems.Add($"missing tokenizer config '{configName}'");
+        }
+        else if (tokenizerConfig is not null && File.Exists(tokenizerConfig) && !IsRegular(tokenizerConfig, "tokenizer config", manifest?.Tokenizer?.Config ?? "tokenizer/tokenizer_config.json", problems))
+        {
+            tokenizerConfig = null;
         }
 
         CheckTokenizerLayout(manifest?.Tokenizer, vocab, merges, tokenizerConfig, problems);
@@ -170,8 +184,7 @@ public sealed class ModelPack
     private static DiffusersScheduler? ReadScheduler(string root, List<string> problems)
     {
         const string relative = "scheduler/scheduler_config.json";
-        string path = Path.Combine(root, relative);
-        if (!File.Exists(path))
+        if (!File.Exists(Path.Combine(root, relative)) || Resolve(root, relative, "scheduler config", problems) is not { } path || !IsRegular(path, "scheduler config", relative, problems))
         {
             return null;
         }
@@ -285,6 +298,10 @@ public sealed class ModelPack
             {
                 problems.Add($"missing {what} '{combined}' (named by '{relative}')");
             }
+            else if (resolved is not null)
+            {
+                IsRegular(resolved, what, combined, problems);
+            }
         }
     }
 
@@ -322,20 +339,44 @@ public sealed class ModelPack
             return null;
         }
 
-        return path;
+        return path is not null && IsRegular(path, what, relative, problems) ? path : null;
+    }
+
+    // Only regular files are read: opening a FIFO blocks until a writer comes (load would hang), and a device is no model.
+    private static bool IsRegular(string path, string what, string relative, List<string> problems)
+    {
+        if (FileKinds.IsRegularFileFollowingLinks(path))
+        {
+            return true;
+        }
+
+        problems.Add($"{what}: '{relative}' is not a regular file ({FileKinds.DescribeNonRegular(path) ?? "a special file"}); expected a file");
+        return false;
     }
 
     private static ModelPackManifest? ReadManifest(string root, List<string> problems)
     {
-        string path = Path.Combine(root, ModelPackManifest.FileName);
-        if (!File.Exists(path))
+        if (!File.Exists(Path.Combine(root, ModelPackManifest.FileName)) || Resolve(root, ModelPackManifest.FileName, "manifest", problems) is not { } path || !IsRegular(path, "manifest", ModelPackManifest.FileName, problems))
         {
             return null;
         }
 
         try
         {
-            ModelPackManifest? manifest = JsonSerializer.Deserialize<ModelPackManifest>(File.ReadAllText(path), new JsonSerializerOptions { AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip });
+            string json = File.ReadAllText(path);
+            ModelPackManifest? manifest = JsonSerializer.Deserialize<ModelPackManifest>(json, LenientJson);
+            try
+            {
+                // Well-formed: now every key must be one the manifest knows (a misspelt or capitalised key would be
+                // dropped silently, e.g. "Components" losing every component).
+                _ = JsonSerializer.Deserialize<ModelPackManifest>(json, StrictJson);
+            }
+            catch (JsonException ex)
+            {
+                problems.Add($"{ModelPackManifest.FileName}: unknown key at '{ex.Path}' (keys are case-sensitive; known: formatVersion, name, demo, components, tokenizer, options)");
+                return null;
+            }
+
             if (manifest is null)
             {
                 problems.Add($"{ModelPackManifest.FileName}: the file is empty (null)");
@@ -354,11 +395,15 @@ public sealed class ModelPack
         }
     }
 
+    private static readonly JsonSerializerOptions LenientJson = new() { AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip };
+
+    private static readonly JsonSerializerOptions StrictJson = new(LenientJson) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
     private static VaeOptions ReadVaeOptions(string root, ModelPackManifest? manifest, List<string> problems)
     {
         float? scaling = manifest?.Options?.VaeScalingFactor;
         string configPath = Path.Combine(root, "vae_decoder", "config.json");
-        if (scaling is null && File.Exists(configPath))
+        if (scaling is null && File.Exists(configPath) && IsRegular(configPath, "VAE config", "vae_decoder/config.json", problems))
         {
             try
             {
@@ -375,9 +420,9 @@ public sealed class ModelPack
         }
 
         var options = new VaeOptions { ScalingFactor = scaling ?? VaeOptions.DefaultScalingFactor };
-        if (!float.IsFinite(options.ScalingFactor) || options.ScalingFactor <= 0)
+        if (!float.IsFinite(options.ScalingFactor) || options.ScalingFactor <= 0 || options.ScalingFactor > MaxVaeScalingFactor)
         {
-            problems.Add($"VAE scaling factor must be a positive number; got {options.ScalingFactor.ToString(CultureInfo.InvariantCulture)}");
+            problems.Add($"VAE scaling factor must be in (0, {MaxVaeScalingFactor.ToString(CultureInfo.InvariantCulture)}]; got {options.ScalingFactor.ToString(CultureInfo.InvariantCulture)}");
             return new VaeOptions();
         }
 

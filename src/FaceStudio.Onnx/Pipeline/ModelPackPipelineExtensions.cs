@@ -1,3 +1,4 @@
+using System.Globalization;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Pipeline;
@@ -95,7 +96,13 @@ public static class ModelPackPipelineExtensions
 
             if (builder.GuidanceProjector is null && pack.ProjectorPath is { } projectorPath)
             {
-                builder.UseGuidanceProjector(Own(OnnxGuidanceProjector.Load(projectorPath, sessionOptions.For(ModelComponent.Projector), factory)));
+                OnnxGuidanceProjector projector = Own(OnnxGuidanceProjector.Load(projectorPath, sessionOptions.For(ModelComponent.Projector), factory));
+                if (pack.Manifest?.Options?.IdentityTokens is { } declared && declared != projector.TokensPerIdentity)
+                {
+                    throw new ModelPackException(pack.Root, [string.Create(CultureInfo.InvariantCulture, $"{ModelPackManifest.FileName}: options.identityTokens is {declared} but the projector '{projectorPath}' makes {projector.TokensPerIdentity} tokens per identity")]);
+                }
+
+                builder.UseGuidanceProjector(projector);
             }
 
             if (builder.TextEncoder is null)

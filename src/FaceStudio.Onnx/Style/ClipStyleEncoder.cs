@@ -19,8 +19,7 @@ public sealed class ClipStyleEncoder : IStyleEncoder, IDisposable
     private const string Component = "CLIP vision encoder";
     private const string EmbedsName = "image_embeds";
     private const string HiddenName = "last_hidden_state";
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _session;
     private readonly string _inputName;
     private readonly string[] _outputNames;
     private readonly int _size;
@@ -50,8 +49,7 @@ public sealed class ClipStyleEncoder : IStyleEncoder, IDisposable
 
         bool hasHidden = session.OutputMetadata.TryGetValue(HiddenName, out var hidden)
             && hidden.ElementDataType == TensorElementType.Float && hidden.Dimensions.Length == 3;
-        _session = session;
-        _ownsSession = ownsSession;
+        _session = new SharedSession(session, ownsSession);
         _inputName = inputName;
         _outputNames = hasHidden ? [EmbedsName, HiddenName] : [EmbedsName];
         _size = d[2];
@@ -116,11 +114,5 @@ public sealed class ClipStyleEncoder : IStyleEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    public void Dispose() => _session.Dispose();
 }

@@ -174,7 +174,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>Runs in flight finish first; the session is released when the last one ends.</remarks>
+    /// <remarks>Runs in flight are terminated (they end with <see cref="ObjectDisposedException"/>); the session is released when the last one has returned.</remarks>
     public void Dispose() => _shared.Dispose();
 
     /// <summary>Runs rows [first, first + count) (row r = window r mod W of prompt r / W), padded to <paramref name="batch"/> rows.</summary>
@@ -199,16 +199,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
         OrtValue[] inputs = mask is null ? [ids.Value] : [ids.Value, mask.Value];
         string[] outputNames = _hasPooler ? ["last_hidden_state", "pooler_output"] : ["last_hidden_state"];
         using var runOptions = new RunOptions();
-        using CancellationTokenRegistration registration = OrtRun.Register(runOptions, cancellationToken);
-        IDisposableReadOnlyCollection<OrtValue> results;
-        try
-        {
-            results = _shared.Session.Run(runOptions, inputNames, inputs, outputNames);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            throw OrtRun.Translate(ex, runOptions, cancellationToken, "Text encoder");
-        }
+        IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared, runOptions, inputNames, inputs, outputNames, cancellationToken, "Text encoder");
 
         using (results)
         {

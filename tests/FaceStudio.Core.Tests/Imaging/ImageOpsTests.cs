@@ -60,4 +60,34 @@ public class ImageOpsTests
         var result = ImageOps.ResizeAndCenterCrop(TestPatterns.Random(300, 200, 1), 224);
         Assert.Equal((224, 224), (result.Width, result.Height));
     }
+
+    [Fact]
+    public void Clip_centre_crop_floors_the_offset_like_CLIPImageProcessor_640x427()
+    {
+        // 640×427 → shortest side 224 → 335×224; CLIPImageProcessor crops at left = (335 − 224) // 2 = 55 (not 56).
+        var source = TestPatterns.Random(640, 427, 7);
+        var resized = ImageOps.ResizeShortestSide(source, 224);
+        Assert.Equal((335, 224), (resized.Width, resized.Height));
+        var result = ImageOps.ResizeAndCenterCrop(source, 224);
+        Assert.Equal(ImageOps.Crop(resized, 55, 0, 224, 224).Pixels, result.Pixels);
+        Assert.NotEqual(ImageOps.Crop(resized, 56, 0, 224, 224).Pixels, result.Pixels);
+    }
+
+    [Fact]
+    public void Clip_centre_crop_of_an_odd_margin_starts_at_the_floored_column()
+    {
+        // Already at the shortest-side size (no resampling): each pixel's red/green encode its column.
+        var image = new RgbImage(335, 224);
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                image.Pixels[((y * image.Width) + x) * 3] = (byte)(x & 255);
+                image.Pixels[(((y * image.Width) + x) * 3) + 1] = (byte)(x >> 8);
+            }
+        }
+
+        var result = ImageOps.ResizeAndCenterCrop(image, 224);
+        Assert.Equal(55, result.Pixels[0] + (256 * result.Pixels[1]));
+    }
 }

@@ -75,7 +75,11 @@ public class SchedulerParityTests
             AssertRelative(trajectory[step].GetProperty("abs_sum").GetDouble(), x.Sum(v => Math.Abs((double)v)), TrajectoryTolerance, $"step {step} abs_sum");
         }
 
-        Assert.Equal(golden.GetProperty("noise_draws").GetInt32(), noise.Draws);
+        // The trajectory file counts the draws that change the result; diffusers' EulerDiscreteScheduler.step also draws
+        // one unused latent of noise per call (recorded in the end-to-end fixtures, TestData/Parity/pipelines/euler), and
+        // the SDK's Euler draws and discards it too so that a shared generator stays in step.
+        int unusedDraws = name == SchedulerCatalog.Euler ? trajectory.Length : 0;
+        Assert.Equal(golden.GetProperty("noise_draws").GetInt32() + unusedDraws, noise.Draws);
         double[] expectedFinal = Doubles(golden.GetProperty("final"));
         double diff = 0, norm = 0;
         for (int i = 0; i < count; i++)

@@ -37,7 +37,7 @@ public sealed class ModelPackTests
         return new OnnxModelBuilder(g);
     }
 
-    private static void Layout(TestFolder folder)
+    internal static void Layout(TestFolder folder)
     {
         foreach (string f in new[] { "text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx", "tokenizer/vocab.json", "tokenizer/merges.txt" })
         {
@@ -269,7 +269,7 @@ public sealed class ModelPackTests
         ModelPackException ex = Assert.Throws<ModelPackException>(() => ModelPack.Load(folder.Path));
         Assert.Contains(ex.Problems, p => p.Contains("formatVersion must be 1; got 2", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("unknown component 'lora'", StringComparison.Ordinal));
-        Assert.Contains(ex.Problems, p => p.Contains("scaling factor must be a positive number; got -1", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("scaling factor must be in (0, 100]; got -1", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("options.guidance", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("options.identityTokens", StringComparison.Ordinal));
     }
