@@ -85,15 +85,19 @@ class UNetWrapper:
         return Wrapped(unet)
 
 
-def export_unet(unet, out: Path, opset: int) -> None:
+def export_unet(unet, out: Path, opset: int, attention: str = "plain", folder: str = "unet") -> None:
     import torch
 
-    if hasattr(unet, "set_default_attn_processor"):
+    if attention == "mha":
+        import mha_attention
+
+        mha_attention.use_mha(unet)  # one com.microsoft::MultiHeadAttention node per attention (flash path on CPU)
+    elif hasattr(unet, "set_default_attn_processor"):
         unet.set_default_attn_processor()  # plain attention math exports into the patterns ORT fuses
     latent = min(64, int(unet.config.sample_size))
     args = (torch.randn(2, 4, latent, latent), torch.full((2,), 500, dtype=torch.int64),
             torch.randn(2, 77, int(unet.config.cross_attention_dim)))
-    common.export(UNetWrapper.make(unet), args, out / "unet" / "model.onnx",
+    common.export(UNetWrapper.make(unet), args, out / folder / "model.onnx",
                   ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
                   {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "batch"},
                    "encoder_hidden_states": {0: "batch", 1: "tokens"}, "out_sample": {0: "batch", 2: "height", 3: "width"}}, opset)
@@ -145,6 +149,10 @@ def main(argv=None) -> int:
     p.add_argument("--model-id", default=common.SD15_ID, help="diffusers checkpoint (hub id or local folder)")
     p.add_argument("--tokenizer-dir", type=Path, help="CLIP vocab.json + merges.txt (default: the checkpoint's tokenizer/)")
     p.add_argument("--components", default="text_encoder,unet,vae", help="comma-separated subset")
+    p.add_argument("--attention", choices=["plain", "mha"], default="plain",
+                   help="UNet attention: plain MatMul/Softmax nodes, or ONNX Runtime's com.microsoft MultiHeadAttention "
+                        "(fused; its CPU kernel never materialises the score matrix; needs ONNX Runtime to run)")
+    p.add_argument("--unet-folder", default="unet", help="pack folder the UNet is written to")
     a = p.parse_args(argv)
     common.check_size(p, a)
     parts = set(a.components.split(","))
@@ -153,7 +161,7 @@ def main(argv=None) -> int:
     if "text_encoder" in parts:
         export_text_encoder(text, a.out, a.opset)
     if "unet" in parts:
-        export_unet(unet, a.out, a.opset)
+        export_unet(unet, a.out, a.opset, a.attention, a.unet_folder)
     if "vae" in parts:
         export_vae(vae, a.out, a.opset)
     tokenizer = a.tokenizer_dir

@@ -155,6 +155,12 @@ def build_pack(out: Path, work: Path, timings: dict) -> dict:
     torch.save(ckpt, ckpt_path)
 
     timings["export_sd15"] = run([py, EXPORT / "export_sd15.py", "--out", pack, *tiny, "--seed", str(SEED_SD)])
+    # The same UNet with --attention mha (issue 20), outside the pack: TestData/Attention/unet_mha/model.onnx.
+    timings["export_sd15(mha)"] = run([py, EXPORT / "export_sd15.py", "--out", work / "mha", *tiny, "--seed", str(SEED_SD),
+                                       "--components", "unet", "--attention", "mha", "--unet-folder", "unet_mha"])
+    mha = out.parent / "Attention" / "unet_mha"
+    mha.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(work / "mha" / "unet_mha" / "model.onnx", mha / "model.onnx")
     timings["export_identity_unet(area)"] = run([py, EXPORT / "export_identity_unet.py", "--out", pack, *tiny, "--seed", str(SEED_IDENTITY),
                                                  "--ip-adapter", ckpt_path, "--folder", "unet_identity", "--mask-downsample", "area"])
     timings["export_identity_unet(bicubic)"] = run([py, EXPORT / "export_identity_unet.py", "--out", pack, *tiny, "--seed", str(SEED_IDENTITY),

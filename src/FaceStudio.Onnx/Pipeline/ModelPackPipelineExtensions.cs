@@ -6,6 +6,7 @@ using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
 using FaceStudio.Onnx.Guidance;
 using FaceStudio.Onnx.Identity;
+using FaceStudio.Onnx.Latents;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Sessions;
 using FaceStudio.Onnx.Style;
@@ -57,9 +58,12 @@ public static class ModelPackPipelineExtensions
                 builder.UseLatentDecoder(Own(loader.LoadVaeDecoder(pack)));
             }
 
-            if (builder.LatentEncoder is null && loader.LoadVaeEncoder(pack) is { } encoder)
+            if (builder.LatentEncoder is null && pack.VaeEncoderPath is not null)
             {
-                builder.UseLatentEncoder(Own(encoder));
+                VaeOptions vae = pack.Vae;
+                builder.UseLatentEncoder(sessionOptions.LoadVaeEncoderOnFirstUse
+                    ? Own(new LazyLatentEncoder(() => loader.LoadVaeEncoder(pack)!, vae.DownscaleFactor, vae.ScalingFactor))
+                    : Own(loader.LoadVaeEncoder(pack)!));
             }
 
             IFaceDetector? detector = builder.FaceDetector;

@@ -26,6 +26,20 @@ public sealed record OnnxSessionOptions
     /// <summary>Graph optimisation level.</summary>
     public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
 
+    /// <summary>
+    /// Keep ONNX Runtime's CPU memory arena (default <c>true</c>, ONNX Runtime's default). The arena keeps every
+    /// activation buffer at its high-water mark for the session's lifetime; <c>false</c> hands intermediate buffers
+    /// back to the allocator after each run (lower resident memory between runs, e.g. for the VAE decoder, whose
+    /// activations are the largest; see docs/performance.md for the measured cost).
+    /// </summary>
+    public bool EnableCpuMemoryArena { get; init; } = true;
+
+    /// <summary>
+    /// Let ONNX Runtime plan one block for all activations from the first run's shapes (default <c>true</c>, ONNX
+    /// Runtime's default). <c>false</c> allocates per tensor, which lowers the peak when shapes change between runs.
+    /// </summary>
+    public bool EnableMemoryPattern { get; init; } = true;
+
     /// <summary>The CPU-only default.</summary>
     public static OnnxSessionOptions Default { get; } = new();
 

@@ -81,6 +81,8 @@ public sealed class SessionFactory : ISessionFactory
                 _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
             so.IntraOpNumThreads = options.IntraOpThreads;
+            so.EnableCpuMemArena = options.EnableCpuMemoryArena;
+            so.EnableMemoryPattern = options.EnableMemoryPattern;
             so.InterOpNumThreads = options.InterOpThreads;
             switch (options.Provider)
             {
