@@ -74,7 +74,7 @@ internal static class GenerationForm
 
         try
         {
-            var budget = new PixelBudget(limits.MaxUploadPixels);
+            var budget = new UploadPixelBudget(limits.MaxUploadPixels);
             var identities = new List<IdentityInput>(faces.Count);
             foreach (IFormFile face in faces)
             {
@@ -143,30 +143,15 @@ internal static class GenerationForm
         statusCode: statusCode,
         title: "The generation request is invalid.");
 
-    // The header is checked against what is left of the request's pixel budget before any pixel is decoded, and
-    // at most MaxConcurrentDecodes decodes run at once.
-    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, UploadDecodeGate gate, PixelBudget budget, IFormFile file, string field, CancellationToken cancellationToken)
+    private static async Task<RgbImage> DecodeAsync(IImageCodec codec, UploadDecodeGate gate, UploadPixelBudget budget, IFormFile file, string field, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        using (await gate.EnterAsync(cancellationToken))
+        try
         {
-            try
-            {
-                var decodeOptions = new ImageDecodeOptions { MaxPixels = Math.Max(1, Math.Min(budget.Remaining, ImageDecodeOptions.DefaultMaxPixels)) };
-                RgbImage image = codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, decodeOptions, cancellationToken);
-                budget.Spend((long)image.Width * image.Height);
-                return image;
-            }
-            catch (ImageTooLargeException ex)
-            {
-                throw new FieldException(field, ex, string.Create(CultureInfo.InvariantCulture,
-                    $"'{file.FileName}' is {ex.Width}x{ex.Height} ({(long)ex.Width * ex.Height} pixels) but this request has {budget.Remaining} of its {budget.Total} pixel budget left (GenerateEndpoint:MaxUploadPixels, the sum over all uploads)."));
-            }
-            catch (ImageInputException ex)
-            {
-                throw new FieldException(field, ex);
-            }
+            return await budget.DecodeAsync(codec, gate, file, cancellationToken);
+        }
+        catch (ImageInputException ex)
+        {
+            throw new FieldException(field, ex, budget.Describe(file, ex));
         }
     }
 
@@ -194,13 +179,4 @@ internal static class GenerationForm
         public string Field { get; } = field;
     }
 
-    /// <summary>What is left of one request's upload pixel budget.</summary>
-    private sealed class PixelBudget(long total)
-    {
-        public long Total { get; } = total;
-
-        public long Remaining { get; private set; } = total;
-
-        public void Spend(long pixels) => Remaining = Math.Max(0, Remaining - pixels);
-    }
 }

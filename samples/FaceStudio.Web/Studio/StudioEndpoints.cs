@@ -76,7 +76,7 @@ internal static class StudioEndpoints
     }
 
     /// <summary><c>POST /faces</c>: file <c>photo</c> → <c>{ width, height, detector, total, faces: [{ index, x1, y1, x2, y2, score }] }</c>.</summary>
-    private static async Task<IResult> FacesAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> FacesAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, UploadDecodeGate decodeGate, CancellationToken cancellationToken)
     {
         (IFormCollection? form, IResult? error) = await ReadFormAsync(request, options.Value, "photo", cancellationToken);
         if (form is null)
@@ -92,7 +92,7 @@ internal static class StudioEndpoints
         int max = request.Query["max"].FirstOrDefault() is { } m && int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? Math.Clamp(n, 1, 50) : DefaultMaxFaces;
         try
         {
-            RgbImage image = await StudioForm.DecodeAsync(codec, file, "photo", cancellationToken);
+            RgbImage image = await StudioForm.DecodeAsync(codec, decodeGate, new UploadPixelBudget(options.Value.MaxUploadPixels), file, "photo", cancellationToken);
             IFaceDetector? detector = pipeline.Components.FaceDetector;
             IReadOnlyList<DetectedFace> faces = detector is null ? [] : await detector.DetectAsync(image, cancellationToken);
             return Results.Json(
@@ -108,12 +108,12 @@ internal static class StudioEndpoints
         }
         catch (StudioFieldException ex)
         {
-            return Problem(ex.Field, ex.Message);
+            return Problem(ex.Field, ex.Message, ex.StatusCode);
         }
     }
 
     /// <summary><c>POST /generate/stream</c>: validates and encodes the people, then streams the generation.</summary>
-    private static async Task<IResult> StreamAsync(HttpContext context, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options)
+    private static async Task<IResult> StreamAsync(HttpContext context, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, UploadDecodeGate decodeGate)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         (IFormCollection? form, IResult? error) = await ReadFormAsync(context.Request, options.Value, "body", cancellationToken);
@@ -128,7 +128,7 @@ internal static class StudioEndpoints
         TimeSpan encoding;
         try
         {
-            studio = await StudioForm.ParseAsync(form, codec, options.Value, NoiseSources, cancellationToken);
+            studio = await StudioForm.ParseAsync(form, codec, decodeGate, options.Value, NoiseSources, cancellationToken);
             pipeline.Validate(studio.Request);
             var clock = Stopwatch.StartNew();
             references = await EncodePeopleAsync(pipeline, studio.People, cancellationToken);
@@ -139,7 +139,7 @@ internal static class StudioEndpoints
         }
         catch (StudioFieldException ex)
         {
-            return Problem(ex.Field, ex.Message);
+            return Problem(ex.Field, ex.Message, ex.StatusCode);
         }
         catch (FaceStudioValidationException ex)
         {
@@ -381,9 +381,10 @@ internal static class StudioEndpoints
         errors = new Dictionary<string, string[]> { [field] = [detail] },
     };
 
-    private static IResult Problem(string field, string detail) => Results.ValidationProblem(
+    private static IResult Problem(string field, string detail, int statusCode = StatusCodes.Status400BadRequest) => Results.ValidationProblem(
         new Dictionary<string, string[]> { [field] = [detail] },
         detail: detail,
+        statusCode: statusCode,
         title: "The generation request is invalid.");
 
     private static IResult TooLarge(GenerateEndpointOptions limits, string field)

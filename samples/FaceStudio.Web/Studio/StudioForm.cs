@@ -12,6 +12,9 @@ namespace FaceStudio.Web.Studio;
 internal sealed class StudioFieldException(string field, string message, Exception? inner = null) : Exception(message, inner)
 {
     public string Field { get; } = field;
+
+    /// <summary>413 for an upload over the pixel budget, else 400.</summary>
+    public int StatusCode => InnerException is ImageTooLargeException ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
 }
 
 /// <summary>One person of a studio request: reference photos, the face picked in each, and a region.</summary>
@@ -32,7 +35,7 @@ internal sealed record StudioPerson(int Index, IReadOnlyList<IdentityPhoto> Phot
 /// </summary>
 internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<StudioPerson> People, bool AutomaticRegions, string? Noise)
 {
-    public static async Task<StudioForm> ParseAsync(IFormCollection form, IImageCodec codec, GenerateEndpointOptions limits, IReadOnlyList<string> noiseSources, CancellationToken cancellationToken)
+    public static async Task<StudioForm> ParseAsync(IFormCollection form, IImageCodec codec, UploadDecodeGate decodeGate, GenerateEndpointOptions limits, IReadOnlyList<string> noiseSources, CancellationToken cancellationToken)
     {
         string? prompt = form["prompt"].FirstOrDefault();
         if (string.IsNullOrWhiteSpace(prompt))
@@ -61,6 +64,7 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
             throw new StudioFieldException(StudioPerson.PersonField(indices[limits.MaxFaces]), Inv($"This server takes at most {limits.MaxFaces} people but {indices.Count} were sent."));
         }
 
+        var budget = new UploadPixelBudget(limits.MaxUploadPixels);
         var people = new List<StudioPerson>(indices.Count);
         foreach (int k in indices)
         {
@@ -69,7 +73,7 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
             var photos = new List<IdentityPhoto>(files.Count);
             foreach (IFormFile file in files)
             {
-                photos.Add(new IdentityPhoto(file.FileName, await DecodeAsync(codec, file, field, cancellationToken)));
+                photos.Add(new IdentityPhoto(file.FileName, await DecodeAsync(codec, decodeGate, budget, file, field, cancellationToken)));
             }
 
             IReadOnlyList<int?> picks = Picks(form, k, photos.Count);
@@ -87,7 +91,7 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
             throw new StudioFieldException("style", "Automatic regions come from the faces in the style image: add a style image or draw the regions.");
         }
 
-        StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, styleFile, "style", cancellationToken)) : null;
+        StyleInput? style = form.Files.GetFile("style") is { } styleFile ? new StyleInput(await DecodeAsync(codec, decodeGate, budget, styleFile, "style", cancellationToken)) : null;
         string? noise = form["noise"].FirstOrDefault() is { Length: > 0 } n ? n : null;
         if (noise is not null && !noiseSources.Contains(noise, StringComparer.Ordinal))
         {
@@ -138,17 +142,17 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
         };
     }
 
-    public static async Task<RgbImage> DecodeAsync(IImageCodec codec, IFormFile file, string field, CancellationToken cancellationToken)
+    // Same rule as GenerationForm: the header is checked against what is left of the request's pixel budget before any
+    // pixel is decoded, and at most MaxConcurrentDecodes decodes run at once.
+    public static async Task<RgbImage> DecodeAsync(IImageCodec codec, UploadDecodeGate gate, UploadPixelBudget budget, IFormFile file, string field, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
         try
         {
-            return codec.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), file.FileName, cancellationToken: cancellationToken);
+            return await budget.DecodeAsync(codec, gate, file, cancellationToken);
         }
         catch (ImageInputException ex)
         {
-            throw new StudioFieldException(field, ex.Message, ex);
+            throw new StudioFieldException(field, budget.Describe(file, ex), ex);
         }
     }
 

@@ -39,6 +39,21 @@ public sealed class WebAdversarialTests(WebSampleFactory factory) : IClassFixtur
         Assert.Equal("style", field);
     }
 
+    [Theory]
+    [InlineData("/faces", "photo")]
+    [InlineData("/generate/stream", "style")]
+    public async Task The_studio_endpoints_refuse_a_png_bomb_with_413_naming_the_field(string endpoint, string field)
+    {
+        using HttpClient client = factory.CreateClient();
+        using MultipartFormDataContent form = Form(("prompt", "a cat"), ("steps", "1"), ("width", "64"), ("height", "64"));
+        AddFile(form, field, "bomb.png", BombPng(8000, 8000));
+
+        using HttpResponseMessage response = await client.PostAsync(new Uri(endpoint, UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(field, await OnlyErrorField(response));
+    }
+
     [Fact]
     public async Task The_pixel_budget_is_the_sum_over_all_uploads()
     {
