@@ -95,8 +95,8 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
             await Expect(metadata).ToContainTextAsync("Seed7");
             await Expect(metadata).ToContainTextAsync("Schedulereuler-a");
             await Expect(metadata).ToContainTextAsync("Size128×128");
-            await Expect(metadata).ToContainTextAsync("Noisephilox"); // the one source: no menu, but reported
-            await Expect(page.Locator("#noise-field")).ToBeHiddenAsync();
+            await Expect(metadata).ToContainTextAsync("Noisetorch-cpu"); // the menu's first entry, the pipeline's default
+            await Expect(page.Locator("#noise-field")).ToBeVisibleAsync();
             await Expect(metadata).ToContainTextAsync("Identity similarity");
             await Expect(metadata).ToContainTextAsync("Person 2:");
             ILocator download = page.GetByRole(AriaRole.Link, new() { Name = "Download PNG" });

@@ -23,11 +23,10 @@ internal static class StudioEndpoints
     public const int DefaultMaxFaces = 5;
 
     /// <summary>
-    /// Noise sources a request may name in <c>noise</c>: the pipeline draws its noise from Philox today and takes no
-    /// choice yet. When <see cref="GenerationRequest"/> gains one, list <c>Core.Randomness.NoiseSources.Names</c> here
-    /// and pass the name on in <see cref="StudioForm"/>; the page shows its menu as soon as there are two.
+    /// Noise sources a request may name in <c>noise</c> (<see cref="Core.Randomness.NoiseSources.Names"/>; the first,
+    /// <c>torch-cpu</c>, is the pipeline's default: a seed means what it means in diffusers).
     /// </summary>
-    public static IReadOnlyList<string> NoiseSources { get; } = [Core.Randomness.NoiseSources.Philox];
+    public static IReadOnlyList<string> NoiseSources { get; } = Core.Randomness.NoiseSources.Names;
 
     /// <summary>Faces of a result scored for identity similarity beyond one per person.</summary>
     private const int SimilarityExtraFaces = 2;
@@ -316,7 +315,7 @@ internal static class StudioEndpoints
             height = m.Height,
             guidance = m.GuidanceScale,
             alpha = m.Alpha,
-            noise = studio.Noise ?? NoiseSources[0],
+            noise = m.Noise,
             regionMode = m.RegionMode?.ToString(),
             automaticRegions = studio.AutomaticRegions,
             regions = m.Regions.Select(r => new { x = r.X * scale, y = r.Y * scale, width = r.Width * scale, height = r.Height * scale }),

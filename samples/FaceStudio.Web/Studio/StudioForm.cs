@@ -107,6 +107,7 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
             Steps = Int(form, "steps", 25),
             Seed = form["seed"].FirstOrDefault() is { Length: > 0 } s ? Long("seed", s) : null,
             Scheduler = form["scheduler"].FirstOrDefault() is { Length: > 0 } sch ? sch : SchedulerCatalog.EulerAncestral,
+            Noise = noise ?? noiseSources[0],
             GuidanceScale = Float(form, "guidance", 7.5f),
             Alpha = Float(form, "alpha", 0.5f),
             Width = width,

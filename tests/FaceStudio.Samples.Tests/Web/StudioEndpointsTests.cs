@@ -31,7 +31,7 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
         Assert.Equal(50, root.GetProperty("maxSteps").GetInt32());
         Assert.True(root.GetProperty("detector").GetBoolean());
         Assert.True(root.GetProperty("identityEncoder").GetBoolean());
-        Assert.Equal(["philox"], root.GetProperty("noiseSources").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(["torch-cpu", "torch-cuda", "philox"], root.GetProperty("noiseSources").EnumerateArray().Select(s => s.GetString()));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
             case "too-many-steps": fields[0] = ("steps", "500"); break;
             case "bad-width": fields[1] = ("width", "100"); break;
             case "auto-without-style": fields.Add(("regions", "auto")); break;
-            case "unknown-noise": fields.Add(("noise", "torch-cpu")); break;
+            case "unknown-noise": fields.Add(("noise", "mersenne-9000")); break;
             case "bad-scheduler": fields.Add(("scheduler", "warp-drive")); break;
         }
 
