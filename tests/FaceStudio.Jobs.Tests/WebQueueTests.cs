@@ -36,7 +36,9 @@ public sealed class WebQueueTests(ITestOutputHelper output)
             using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()), Timeout = TimeSpan.FromSeconds(60) };
 
             // No worker yet: two jobs fill the queue, the third is refused with Retry-After.
-            string slow = await PostAsync(client, seed: 1, steps: 900, size: 128);
+            // 512 px keeps 900 demo steps running for seconds even on an idle machine (128 px finished in 0.6 s), so the test
+            // sees it running and cancels it midway.
+            string slow = await PostAsync(client, seed: 1, steps: 900, size: 512);
             string queued = await PostAsync(client, seed: 2, steps: 2);
             using (HttpResponseMessage full = await client.PostAsync(new Uri("/jobs", UriKind.Relative), Form(3, 2)))
             {
