@@ -43,23 +43,8 @@ internal static class TestImages
     /// A grey photo with one saturated square: the demo detector's random heads fire on saturated green and red
     /// cells and not on mid grey, so the square is where the demo "faces" are.
     /// </summary>
-    public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour)
-    {
-        var image = new RgbImage(size, size);
-        for (int y = 0; y < size; y++)
-        {
-            Span<byte> row = image.Row(y);
-            for (int x = 0; x < size; x++)
-            {
-                bool inside = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
-                row[x * 3] = inside ? colour.R : (byte)128;
-                row[(x * 3) + 1] = inside ? colour.G : (byte)128;
-                row[(x * 3) + 2] = inside ? colour.B : (byte)128;
-            }
-        }
-
-        return image;
-    }
+    public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>
+        FaceStudio.TestSupport.SquarePhoto.Make(size, x0, y0, side, colour);
 
     /// <summary>The standard face photo of these tests.</summary>
     public static RgbImage Face() => Photo(128, 40, 40, 48, (0, 255, 0));

@@ -4,6 +4,7 @@ using FaceStudio.Core.Pipeline;
 using FaceStudio.Imaging;
 using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Pipeline;
+using FaceStudio.TestSupport;
 using FaceStudio.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,9 +53,9 @@ public sealed class StudioServer : IAsyncLifetime
         Address = new Uri(_app.Urls.Single());
 
         var codec = new SkiaImageCodec();
-        Save(codec, "person1-a.png", Photo(160, 40, 50, 56, (0, 255, 0)));
-        Save(codec, "person1-b.png", Photo(128, 30, 30, 50, (0, 230, 40)));
-        Save(codec, "person2.png", Photo(160, 70, 40, 60, (255, 0, 0)));
+        Save(codec, "person1-a.png", SquarePhoto.Make(160, 40, 50, 56, (0, 255, 0)));
+        Save(codec, "person1-b.png", SquarePhoto.Make(128, 30, 30, 50, (0, 230, 40)));
+        Save(codec, "person2.png", SquarePhoto.Make(160, 70, 40, 60, (255, 0, 0)));
         Save(codec, "style.png", Gradient(192, 192));
         await System.IO.File.WriteAllTextAsync(Path.Combine(Files, "notes.txt"), "these are notes, not a photo");
     }
@@ -81,25 +82,7 @@ public sealed class StudioServer : IAsyncLifetime
 
     private void Save(SkiaImageCodec codec, string name, RgbImage image) => codec.EncodePng(image, Path.Combine(Files, name));
 
-    /// <summary>A grey photo with one saturated square, where the demo detector's random heads fire.</summary>
-    private static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour)
-    {
-        var image = new RgbImage(size, size);
-        for (int y = 0; y < size; y++)
-        {
-            Span<byte> row = image.Row(y);
-            for (int x = 0; x < size; x++)
-            {
-                bool inside = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
-                row[x * 3] = inside ? colour.R : (byte)128;
-                row[(x * 3) + 1] = inside ? colour.G : (byte)128;
-                row[(x * 3) + 2] = inside ? colour.B : (byte)128;
-            }
-        }
-
-        return image;
-    }
-
+    
     private static RgbImage Gradient(int width, int height)
     {
         var image = new RgbImage(width, height);

@@ -72,23 +72,8 @@ internal static class PipelineTestKit
     /// A grey photo with one saturated square. The demo detector's random heads fire on saturated colours and not on
     /// mid grey (checked by the tests that use it), so the square is where the "face" is.
     /// </summary>
-    public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour)
-    {
-        var image = new RgbImage(size, size);
-        for (int y = 0; y < size; y++)
-        {
-            Span<byte> row = image.Row(y);
-            for (int x = 0; x < size; x++)
-            {
-                bool inside = x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
-                row[x * 3] = inside ? colour.R : (byte)128;
-                row[(x * 3) + 1] = inside ? colour.G : (byte)128;
-                row[(x * 3) + 2] = inside ? colour.B : (byte)128;
-            }
-        }
-
-        return image;
-    }
+    public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>
+        FaceStudio.TestSupport.SquarePhoto.Make(size, x0, y0, side, colour);
 
     /// <summary>A smooth colour gradient (style / init image).</summary>
     public static RgbImage Gradient(int width, int height, int phase)
