@@ -92,7 +92,7 @@ public sealed class WebQueueTests(ITestOutputHelper output)
                 Assert.Equal((64, 64), (image.Width, image.Height));
 
                 // SIGTERM during a long job: the worker hands it back (not counted as a delivery) and exits.
-                string last = await PostAsync(client, seed: 9, steps: 900, size: 256);
+                string last = await PostAsync(client, seed: 9, steps: 900, size: 512); // seconds long even on an idle machine
                 Assert.True(await JobsTestKit.Eventually(async () => (await StatusAsync(client, last)) is { State: "running", Step: >= 1 }, TimeSpan.FromSeconds(30)), worker.Output);
                 Assert.True(worker.Terminate(TimeSpan.FromSeconds(30)), "The worker did not exit after SIGTERM:\n" + worker.Output);
                 JobStatusView handedBack = await StatusAsync(client, last);
