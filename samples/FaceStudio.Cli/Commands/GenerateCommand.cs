@@ -46,13 +46,14 @@ internal static class GenerateCommand
         var flavor = new Option<GuidanceFlavor?>("--flavor") { Description = "Guidance flavour: FaceStudioHybrid or IpAdapterFaceId (default: the pack's)." };
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model pack folder (diffusers/optimum ONNX layout + facestudio.json). Default: the built-in demo pack." };
         var ep = new Option<ExecutionProviderKind>("--ep") { Description = "Execution provider: " + string.Join(", ", Enum.GetNames<ExecutionProviderKind>()) + ". The tool as built by default runs Cpu (and CoreMl on macOS); Cuda and TensorRt need its CUDA build (-p:FaceStudioOnnxRuntime=Gpu, see the README); DirectMl needs an application referencing Microsoft.ML.OnnxRuntime.DirectML.", DefaultValueFactory = _ => ExecutionProviderKind.Cpu };
+        var lowMemory = new Option<bool>("--low-memory") { Description = "Load each model only while it is needed and decode in tiles: far less memory, one model load per stage (see docs/performance.md)." };
         var output = new Option<FileInfo>("--out") { Description = "PNG file to write.", Required = true };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar and no demo-pack notice." };
         var progress = new Option<bool>("--progress") { Description = "Draw the progress bar on stderr even when stderr is redirected (by default it is drawn only on a terminal)." };
 
         var command = new Command("generate", "Generate an image from a prompt, optional face photos and an optional style image.")
         {
-            prompt, negative, faces, style, strength, alpha, steps, scheduler, noise, guidance, seed, size, count, flavor, models, ep, output, quiet, progress,
+            prompt, negative, faces, style, strength, alpha, steps, scheduler, noise, guidance, seed, size, count, flavor, models, ep, lowMemory, output, quiet, progress,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +76,7 @@ internal static class GenerateCommand
                 parse.GetValue(flavor),
                 parse.GetValue(models),
                 parse.GetValue(ep),
+                parse.GetValue(lowMemory),
                 parse.GetValue(output)!,
                 ShowsProgress(parse.GetValue(quiet), parse.GetValue(progress), Console.IsErrorRedirected),
                 parse.GetValue(quiet));
@@ -110,7 +112,7 @@ internal static class GenerateCommand
         }
 
         EnsureProviderAvailable(s.ExecutionProvider);
-        var sessionOptions = new PipelineSessionOptions { Default = OnnxSessionOptions.Default with { Provider = s.ExecutionProvider } };
+        var sessionOptions = new PipelineSessionOptions { Default = OnnxSessionOptions.Default with { Provider = s.ExecutionProvider }, LowMemory = s.LowMemory };
         // Warnings (e.g. a prompt cut to fit the context) go to stderr as single lines.
         using ILoggerFactory loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(LogLevel.Warning)
@@ -286,5 +288,5 @@ internal static class GenerateCommand
 
     private sealed record Settings(
         string Prompt, string? Negative, string[] Faces, FileInfo? Style, float? Strength, float Alpha, int Steps, string Scheduler, string Noise, float Guidance,
-        long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, FileInfo Output, bool ShowProgress, bool Quiet);
+        long? Seed, int Width, int Height, int Count, GuidanceFlavor? Flavor, DirectoryInfo? Models, ExecutionProviderKind ExecutionProvider, bool LowMemory, FileInfo Output, bool ShowProgress, bool Quiet);
 }

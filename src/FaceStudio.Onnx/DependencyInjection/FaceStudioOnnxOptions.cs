@@ -32,6 +32,12 @@ public sealed class FaceStudioOnnxOptions
     /// <summary>Capture the denoiser's step as a CUDA graph (CUDA only; fixed shapes).</summary>
     public bool EnableCudaGraph { get; set; }
 
+    /// <summary>
+    /// Low-memory mode (configuration key <c>FaceStudio:LowMemory</c>, default <c>false</c>): each model is loaded only
+    /// while a request needs it and the VAE decodes in tiles; see <see cref="PipelineSessionOptions.LowMemory"/>.
+    /// </summary>
+    public bool LowMemory { get; set; }
+
     /// <summary>Requests served at the same time by this pipeline, in [1, 64].</summary>
     public int MaxConcurrentRequests { get; set; } = 1;
 
@@ -53,6 +59,6 @@ public sealed class FaceStudioOnnxOptions
             overrides[ModelComponent.Denoiser] = common with { Cuda = common.Cuda with { EnableCudaGraph = true } };
         }
 
-        return new PipelineSessionOptions { Default = common, Overrides = overrides };
+        return new PipelineSessionOptions { Default = common, Overrides = overrides, LowMemory = LowMemory };
     }
 }

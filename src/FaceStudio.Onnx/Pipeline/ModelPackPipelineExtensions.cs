@@ -1,9 +1,11 @@
 using System.Globalization;
 using FaceStudio.Core.Guidance;
 using FaceStudio.Core.Identity;
+using FaceStudio.Core.Latents;
 using FaceStudio.Core.Pipeline;
 using FaceStudio.Core.Style;
 using FaceStudio.Core.Text;
+using FaceStudio.Onnx.Denoising;
 using FaceStudio.Onnx.Guidance;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Latents;
@@ -48,14 +50,20 @@ public static class ModelPackPipelineExtensions
                 return component;
             }
 
+            // Low-memory mode loads and releases each model in turn; its first load only reads the sizes.
             if (builder.Denoiser is null)
             {
-                builder.UseDenoiser(Own(loader.LoadDenoiser(pack)));
+                builder.UseDenoiser(sessionOptions.LowMemory
+                    ? Own(new ResidentDenoiser(() => loader.LoadDenoiser(pack), ComponentResidency.ReleaseAfterUse))
+                    : Own(loader.LoadDenoiser(pack)));
             }
 
             if (builder.LatentDecoder is null)
             {
-                builder.UseLatentDecoder(Own(loader.LoadVaeDecoder(pack)));
+                ILatentDecoder decoder = sessionOptions.LowMemory
+                    ? Own(new ResidentLatentDecoder(() => loader.LoadVaeDecoder(pack), ComponentResidency.ReleaseAfterUse))
+                    : Own(loader.LoadVaeDecoder(pack));
+                builder.UseLatentDecoder(sessionOptions.EffectiveVaeTiling is { } tiling ? new TiledLatentDecoder(decoder, tiling) : decoder);
             }
 
             if (builder.LatentEncoder is null && pack.VaeEncoderPath is not null)
@@ -91,7 +99,9 @@ public static class ModelPackPipelineExtensions
 
             if (builder.StyleEncoder is null && pack.ImageEncoderPath is { } imagePath)
             {
-                builder.UseStyleEncoder(Own(ClipStyleEncoder.Load(imagePath, sessionOptions.For(ModelComponent.ImageEncoder), factory)));
+                ComponentResidency residency = sessionOptions.ResidencyOf(ModelComponent.ImageEncoder);
+                Func<ClipStyleEncoder> loadStyle = () => ClipStyleEncoder.Load(imagePath, sessionOptions.For(ModelComponent.ImageEncoder), factory);
+                builder.UseStyleEncoder(residency == ComponentResidency.Keep ? Own(loadStyle()) : Own(new ResidentStyleEncoder(loadStyle, residency)));
             }
 
             if (builder.GuidanceProjector is null && pack.ProjectorPath is { } projectorPath)
@@ -112,7 +122,9 @@ public static class ModelPackPipelineExtensions
                 ITokenizer tokenizer = ClipTokenizer.FromDirectory(Path.GetDirectoryName(pack.TokenizerVocabPath)!);
                 OnnxTextEncoderOptions textOptions = OnnxTextEncoderOptions.ForDenoiser(
                     builder.Denoiser!.Capabilities, builder.GuidanceProjector?.TokensPerIdentity ?? 0, tokenizer.MaxLength);
-                builder.UseTextEncoder(Own(OnnxTextEncoder.Load(pack.TextEncoderPath, tokenizer, sessionOptions.For(ModelComponent.TextEncoder), factory, textOptions, loggers)));
+                ComponentResidency residency = sessionOptions.ResidencyOf(ModelComponent.TextEncoder);
+                Func<OnnxTextEncoder> loadText = () => OnnxTextEncoder.Load(pack.TextEncoderPath, tokenizer, sessionOptions.For(ModelComponent.TextEncoder), factory, textOptions, loggers);
+                builder.UseTextEncoder(residency == ComponentResidency.Keep ? Own(loadText()) : Own(new ResidentTextEncoder(loadText, residency)));
             }
 
             if (pack.Manifest?.Options?.Guidance is { } flavor)
