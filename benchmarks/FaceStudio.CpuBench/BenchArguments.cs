@@ -5,19 +5,37 @@ namespace FaceStudio.CpuBench;
 /// <summary>The command line of the benchmark console.</summary>
 internal sealed record BenchArguments(string Mode, string Pack, int Size, int Steps, int Runs, int Threads, bool Arena, bool MemoryPattern, bool LazyVaeEncoder)
 {
+    /// <summary>Low-memory mode (pipeline only).</summary>
+    public bool LowMemory { get; init; }
+
+    /// <summary>Adds <c>session.disable_prepacking = 1</c> to every session (pipeline only).</summary>
+    public bool DisablePrepacking { get; init; }
+
+    /// <summary>Identity photos, one region each (left to right); none for text-to-image.</summary>
+    public IReadOnlyList<string> IdentityPhotos { get; init; } = [];
+
+    /// <summary>A name for the pack variant (e.g. "mha"), put in front of the settings.</summary>
+    public string? PackLabel { get; init; }
+
     /// <summary>A short name of the settings, for the table's rows.</summary>
-    public string Label => string.Join("+", new[] { Arena ? null : "no-arena", MemoryPattern ? null : "no-mempattern", LazyVaeEncoder ? null : "eager-vae-encoder" }.Where(s => s is not null).DefaultIfEmpty("default"));
+    public string Label => string.Join("+", new[]
+    {
+        PackLabel, Arena ? null : "no-arena", MemoryPattern ? null : "no-mempattern", LazyVaeEncoder ? null : "eager-vae-encoder",
+        LowMemory ? "low-memory" : null, DisablePrepacking ? "no-prepacking" : null,
+    }.Where(s => s is not null).DefaultIfEmpty("default"));
 
     public static BenchArguments Parse(string[] args)
     {
+        const string Usage = "usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2] [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--disable-prepacking] [--identities PHOTO,PHOTO] [--label TEXT]";
         if (args.Length == 0 || args[0] is not ("components" or "pipeline"))
         {
-            throw new ArgumentException("usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 5] [--runs 5] [--threads 2] [--no-arena] [--no-memory-pattern] [--eager-vae-encoder]");
+            throw new ArgumentException(Usage);
         }
 
-        string? pack = null;
-        int size = 512, steps = 5, runs = 5, threads = 2;
-        bool arena = true, pattern = true, lazy = true;
+        string? pack = null, label = null;
+        int size = 512, steps = 6, runs = 5, threads = 2;
+        bool arena = true, pattern = true, lazy = true, lowMemory = false, noPrepack = false;
+        string[] photos = [];
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,7 +48,11 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
                 case "--no-arena": arena = false; break;
                 case "--no-memory-pattern": pattern = false; break;
                 case "--eager-vae-encoder": lazy = false; break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}'");
+                case "--low-memory": lowMemory = true; break;
+                case "--disable-prepacking": noPrepack = true; break;
+                case "--identities": photos = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
+                case "--label": label = args[++i]; break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'; {Usage}");
             }
         }
 
@@ -39,11 +61,17 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
             throw new ArgumentException($"--pack must name a model pack folder; got '{pack}'.");
         }
 
-        if (size % 8 != 0 || size < 8 || runs < 1 || steps < 1 || threads < 1)
+        if (size % 8 != 0 || size < 8 || runs < 1 || steps < 2 || threads < 1)
         {
-            throw new ArgumentException("--size must be a positive multiple of 8 and --runs, --steps, --threads at least 1.");
+            throw new ArgumentException("--size must be a positive multiple of 8, --steps at least 2 (the first step is timed apart) and --runs, --threads at least 1.");
         }
 
-        return new BenchArguments(args[0], pack, size, steps, runs, threads, arena, pattern, lazy);
+        return new BenchArguments(args[0], pack, size, steps, runs, threads, arena, pattern, lazy)
+        {
+            LowMemory = lowMemory,
+            DisablePrepacking = noPrepack,
+            IdentityPhotos = photos,
+            PackLabel = label,
+        };
     }
 }

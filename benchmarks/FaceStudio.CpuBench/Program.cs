@@ -7,8 +7,16 @@ using FaceStudio.Onnx.Pipeline;
 using FaceStudio.Onnx.Sessions;
 using Microsoft.ML.OnnxRuntime;
 
-// Usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 5] [--runs 5] [--threads 2]
-//        [--no-arena] [--no-memory-pattern] [--eager-vae-encoder]
+// Usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2]
+//        [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--disable-prepacking]
+//        [--identities PHOTO,PHOTO] [--label TEXT]
+//        FaceStudio.CpuBench extract-faces DIR   (the shipped face models, for the identity pack run.sh builds)
+if (args is ["extract-faces", string faceDirectory])
+{
+    FaceStudio.Models.Faces.FaceModels.ExtractTo(faceDirectory);
+    return 0;
+}
+
 var arguments = BenchArguments.Parse(args);
 var session = new OnnxSessionOptions
 {
@@ -18,6 +26,10 @@ var session = new OnnxSessionOptions
     EnableMemoryPattern = arguments.MemoryPattern,
 };
 string config = arguments.Label;
+if (arguments.DisablePrepacking && arguments.Mode == "components")
+{
+    throw new ArgumentException("--disable-prepacking is measured in pipeline mode only.");
+}
 Report.Line("start", config, ("rss_gib", Rss.CurrentGiB()));
 
 if (arguments.Mode == "components")
@@ -79,23 +91,7 @@ if (arguments.Mode == "components")
 }
 else
 {
-    var sw = Stopwatch.StartNew();
-    var options = new PipelineSessionOptions { Default = session, LoadVaeEncoderOnFirstUse = arguments.LazyVaeEncoder };
-    using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(arguments.Pack), options).Build();
-    double load = sw.Elapsed.TotalSeconds;
-    Report.Line("pipeline_load", config, ("seconds", load), ("rss_gib", Rss.CurrentGiB()));
-    sw.Restart();
-    GenerationResult result = await pipeline.GenerateAsync(new GenerationRequest
-    {
-        Prompt = "a portrait photo of a person",
-        Width = arguments.Size,
-        Height = arguments.Size,
-        Steps = arguments.Steps,
-        Seed = 1,
-    });
-    double generate = sw.Elapsed.TotalSeconds;
-    Report.Line("txt2img", config, ("load_seconds", load), ("generate_seconds", generate), ("first_image_seconds", load + generate),
-        ("steps", arguments.Steps), ("images", result.Images.Count), ("peak_gib", Rss.PeakGiB()));
+    await PipelineRun.RunAsync(arguments, session);
 }
 
 return 0;

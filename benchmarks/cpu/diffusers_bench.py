@@ -23,7 +23,17 @@ def rss_gib() -> float:
 
 
 def peak_gib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    """VmHWM: the peak since the last reset_peak() (or since the start)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024 / 1024
+    return float("nan")
+
+
+def reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
 
 
 def emit(config: str, kind: str, **fields) -> None:
@@ -36,7 +46,7 @@ def main() -> int:
     p.add_argument("--size-config", choices=["full", "tiny"], default="full")
     p.add_argument("--size", type=int, default=512)
     p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--steps", type=int, default=6)
     p.add_argument("--label", default="glibc")
     a = p.parse_args()
 
@@ -47,6 +57,7 @@ def main() -> int:
     config = f"{a.label}, {torch.get_num_threads()} threads"
     torch.manual_seed(0)
     cfg = common.configs(a.size_config)
+    peaks = []
     t0 = time.perf_counter()
     with torch.no_grad():
         models = {}
@@ -55,33 +66,43 @@ def main() -> int:
                            ("vae_decoder", lambda: AutoencoderKL(**cfg["vae"]))):
             before, t = rss_gib(), time.perf_counter()
             models[name] = make().eval()
-            emit(config, "load", component=name, seconds=time.perf_counter() - t, rss_delta_gib=rss_gib() - before)
+            emit(config, "load", component=name, seconds=time.perf_counter() - t, rss_delta_gib=rss_gib() - before, peak_gib=peak_gib())
         load = time.perf_counter() - t0
+        peaks.append(peak_gib())
+        emit(config, "pipeline_load", seconds=load, rss_gib=rss_gib(), peak_gib=peaks[-1])
 
+        # A pipeline's stages, each with its own peak: text encoder, UNet loop (CFG batch 2), VAE decode.
         latent = a.size // 8
         ids = torch.full((2, 77), 49407, dtype=torch.long)
+        reset_peak()
         t = time.perf_counter()
         context = models["text_encoder"](ids)[0]
         text_seconds = time.perf_counter() - t
-        emit(config, "run", component="text_encoder", seconds=text_seconds, peak_gib=peak_gib())
+        peaks.append(peak_gib())
+        emit(config, "stage", stage="EncodingText", seconds=text_seconds, peak_gib=peaks[-1])
 
         sample = torch.randn(2, 4, latent, latent)
         unet = models["unet"]
         times = []
-        for i in range(max(a.runs, a.steps) + 1):
+        reset_peak()
+        for i in range(a.steps):
             t = time.perf_counter()
             unet(sample, torch.tensor(500), encoder_hidden_states=context).sample
-            if i > 0:
-                times.append(time.perf_counter() - t)
-        emit(config, "run", component="unet", seconds=statistics.median(times), runs=len(times), peak_gib=peak_gib())
+            times.append(time.perf_counter() - t)
+        peaks.append(peak_gib())
+        emit(config, "stage", stage="Denoising", seconds=sum(times), peak_gib=peaks[-1])
 
+        reset_peak()
         t = time.perf_counter()
         models["vae_decoder"].decode(torch.randn(1, 4, latent, latent)).sample
         decode = time.perf_counter() - t
-        emit(config, "run", component="vae_decoder", seconds=decode, peak_gib=peak_gib())
-        # Text-to-image holds the three models together: the end-to-end peak is the process's high-water mark.
-        first_image = load + text_seconds + a.steps * statistics.median(times) + decode
-        emit(config, "txt2img", load_seconds=load, first_image_seconds=first_image, steps=a.steps, peak_gib=peak_gib())
+        peaks.append(peak_gib())
+        emit(config, "stage", stage="Decoding", seconds=decode, peak_gib=peaks[-1])
+        # The SDK's UNet step is the median of the steps after the first; the same here.
+        step = statistics.median(times[1:]) if len(times) > 1 else times[0]
+        first_image = load + text_seconds + sum(times) + decode
+        emit(config, "txt2img", size=a.size, load_seconds=load, first_image_seconds=first_image, steps=a.steps,
+             unet_step_seconds=step, step_samples=max(len(times) - 1, 1), decode_seconds=decode, peak_gib=max(peaks))
     return 0
 
 

@@ -1,47 +1,120 @@
 #!/usr/bin/env bash
-# Side-by-side CPU benchmark of the SDK and diffusers (issue 20). Writes one table into docs/performance.md.
-#   benchmarks/cpu/run.sh --quick        the committed tiny real-architecture pack, 64×64 (minutes)
-#   benchmarks/cpu/run.sh --full [DIR]   exports full-size SD1.5 with random weights into DIR (default: a temporary
-#                                        folder, deleted afterwards), 512×512; needs ~13 GB free for the export
+# Side-by-side CPU benchmark of the SDK and diffusers (issue 20). Writes ONE table into docs/performance.md.
+#   benchmarks/cpu/run.sh --quick          the committed tiny real-architecture pack, 64×64 (minutes)
+#   benchmarks/cpu/run.sh --full DIR       full-size SD1.5 with random weights in DIR (exported there first when DIR has
+#                                          no unet/: needs ~13 GB free memory); unet_mha/ (export_sd15.py --attention
+#                                          mha) adds the fused-attention rows
+# Environment (defaults in brackets): STEPS [6] denoising steps per generation (the UNet step is the median of the
+# steps after the first, so ≥ 6 gives a median of ≥ 5); SIZES ["512 768"]; THREADS [2]; DIFFUSERS_SIZES ["512"];
+# CONFIGS ["default low-memory mha mha+low-memory"] (SDK rows per size); SKIP [""] (size:config pairs to leave out,
+# e.g. "768:default", each reported as skipped in the table); IDENTITY [1] the two-identity path (a full-size
+# identity UNet and projector with random weights are exported into WORK/identity when missing, with the face models
+# the SDK ships); WORK [DIR-bench] where the pack variants go (hard links to DIR's files, so nothing is copied).
 # Needs: the .NET SDK, ../shared/reference (diffusers 0.28.2 sources, Debian's python3-torch), libjemalloc2.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mode=${1:---quick}
 threads=${THREADS:-2}
-steps=${STEPS:-5}
-runs=${RUNS:-5}
+steps=${STEPS:-6}
 cd "$root"
 source "$root/../shared/reference/env.sh"
 export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
+faces=tests/TestData/faces/photos
 
 if [ "$mode" = "--full" ]; then
-  pack=${2:-$(mktemp -d)}
-  cleanup=${2:+no}
-  size=512 size_config=full gemm_n=4096
+  pack=$(cd "${2:?--full needs the pack folder}" 2>/dev/null && pwd || { mkdir -p "$2" && cd "$2" && pwd; })
+  work=${WORK:-$pack-bench}
+  sizes=${SIZES:-512 768} diffusers_sizes=${DIFFUSERS_SIZES:-512} size_config=full gemm_n=4096
   if [ ! -f "$pack/unet/model.onnx" ]; then
     "$REFERENCE_PYTHON" tools/export/export_sd15.py --out "$pack" --random-weights
     "$REFERENCE_PYTHON" tools/export/write_manifest.py --pack "$pack"
   fi
 else
   pack=tests/FaceStudio.Onnx.Tests/TestData/Parity/pack
-  cleanup=no size=64 size_config=tiny gemm_n=1024
+  work=${WORK:-$(mktemp -d)}
+  sizes=${SIZES:-64} diffusers_sizes=${DIFFUSERS_SIZES:-64} size_config=tiny gemm_n=1024
 fi
+mkdir -p "$work"
 
 dotnet build benchmarks/FaceStudio.CpuBench/FaceStudio.CpuBench.csproj -c Release -v q -nologo >/dev/null
 bench=benchmarks/FaceStudio.CpuBench/bin/Release/net10.0/FaceStudio.CpuBench
-out=$(mktemp)
-"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" >>"$out"
-# One process per configuration, one at a time, so each peak RSS is that configuration's alone.
-"$bench" components --pack "$pack" --size $size --runs "$runs" --threads "$threads" | grep -v '"start"' >>"$out"
-"$bench" components --pack "$pack" --size $size --runs "$runs" --threads "$threads" --no-arena | grep -v '"start"' >>"$out"
-for flags in "" "--eager-vae-encoder" "--no-arena"; do
-  # shellcheck disable=SC2086
-  "$bench" pipeline --pack "$pack" --size $size --steps "$steps" --threads "$threads" $flags | grep '"txt2img"' >>"$out"
-done
-"$REFERENCE_PYTHON" benchmarks/cpu/diffusers_bench.py --size-config $size_config --size $size --runs "$runs" --steps "$steps" --label glibc 2>/dev/null >>"$out"
-LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 "$REFERENCE_PYTHON" benchmarks/cpu/diffusers_bench.py --size-config $size_config --size $size --runs "$runs" --steps "$steps" --label jemalloc 2>/dev/null >>"$out"
 
-header="${mode#--} size $size $size_config, $steps steps, $threads threads — $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# A pack variant: hard links to the pack's files (a copy when the folders are on different file systems), with one
+# component folder taken from elsewhere.
+variant() { # variant NAME COMPONENT SOURCE_FOLDER
+  local dir=$work/$1
+  if [ ! -d "$dir" ]; then
+    cp -al "$pack" "$dir" 2>/dev/null || cp -a "$pack" "$dir"
+    rm -rf "${dir:?}/$2"
+    cp -al "$3" "$dir/$2" 2>/dev/null || cp -a "$3" "$dir/$2"
+  fi
+  echo "$dir"
+}
+
+packs=(plain "$pack")
+if [ -f "$pack/unet_mha/model.onnx" ]; then
+  packs+=(mha "$(variant mha unet "$pack/unet_mha")")
+elif [ "$mode" = "--quick" ]; then
+  packs+=(mha "$(variant mha unet tests/FaceStudio.Onnx.Tests/TestData/Attention/unet_mha)")
+fi
+
+identity_pack=
+if [ "${IDENTITY:-1}" = 1 ]; then
+  identity_pack=$work/identity
+  if [ ! -f "$identity_pack/facestudio.json" ]; then
+    rm -rf "$identity_pack"
+    mkdir -p "$identity_pack"
+    for part in text_encoder vae_decoder tokenizer scheduler; do
+      [ -d "$pack/$part" ] && { cp -al "$pack/$part" "$identity_pack/$part" 2>/dev/null || cp -a "$pack/$part" "$identity_pack/$part"; }
+    done
+    "$REFERENCE_PYTHON" tools/export/export_identity_unet.py --out "$identity_pack" --random-weights --size "$size_config" --folder unet
+    "$REFERENCE_PYTHON" tools/export/export_projector.py --out "$identity_pack" --random-weights --size "$size_config" \
+      --flavor ip-adapter-faceid --face-dim 256
+    "$bench" extract-faces "$identity_pack/identity"
+    "$REFERENCE_PYTHON" tools/export/write_manifest.py --pack "$identity_pack" --name "benchmark identity pack (random weights)" \
+      --detector identity/blazeface.onnx --embedder identity/mobileface.onnx
+  fi
+fi
+
+out=$(mktemp)
+load_start=$(cut -d" " -f1-3 /proc/loadavg)
+"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" >>"$out"
+skip=" ${SKIP:-} "
+run_sdk() { # run_sdk SIZE CONFIG LABEL PACK [FLAGS...]
+  local size=$1 config=$2 label=$3 dir=$4
+  shift 4
+  if [[ "$skip" == *" $size:$config "* ]]; then
+    echo "{\"side\": \"sdk\", \"kind\": \"skipped\", \"config\": \"$config\", \"size\": $size}" >>"$out"
+    return
+  fi
+  # One process per configuration, one at a time, so each peak RSS is that configuration's alone.
+  "$bench" pipeline --pack "$dir" --size "$size" --steps "$steps" --threads "$threads" --label "$label" "$@" >>"$out" ||
+    echo "{\"side\": \"sdk\", \"kind\": \"failed\", \"config\": \"$config\", \"size\": $size}" >>"$out"
+}
+for size in $sizes; do
+  for config in ${CONFIGS:-default low-memory mha mha+low-memory}; do
+    case $config in
+      default) run_sdk "$size" "$config" plain "$pack" ;;
+      low-memory) run_sdk "$size" "$config" plain "$pack" --low-memory ;;
+      mha|mha+low-memory)
+        [ "${#packs[@]}" -gt 2 ] || continue
+        flags=(); [ "$config" = mha ] || flags=(--low-memory)
+        run_sdk "$size" "$config" mha "${packs[3]}" "${flags[@]}" ;;
+      *) run_sdk "$size" "$config" "${config%%+*}" "$pack" "--${config#*+}" ;;
+    esac
+  done
+done
+if [ -n "$identity_pack" ]; then
+  size=${sizes%% *}
+  run_sdk "$size" identity identity "$identity_pack" --identities "$faces/grace-hopper.jpg,$faces/astronaut.jpg"
+  run_sdk "$size" identity+low-memory identity "$identity_pack" --identities "$faces/grace-hopper.jpg,$faces/astronaut.jpg" --low-memory
+fi
+for size in $diffusers_sizes; do
+  "$REFERENCE_PYTHON" benchmarks/cpu/diffusers_bench.py --size-config $size_config --size "$size" --steps "$steps" --label glibc 2>/dev/null >>"$out"
+  LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 "$REFERENCE_PYTHON" benchmarks/cpu/diffusers_bench.py --size-config $size_config --size "$size" --steps "$steps" --label jemalloc 2>/dev/null >>"$out"
+done
+
+header="${mode#--} $size_config, sizes $sizes, $steps steps, $threads threads, ONNX Runtime $(grep -oP '(?<=<OnnxRuntimeVersion>)[^<]+' Directory.Packages.props) — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average at the start $load_start, at the end $(cut -d" " -f1-3 /proc/loadavg)"
+cp "$out" "$work/results.jsonl"
 python3 benchmarks/cpu/table.py "$out" docs/performance.md "$header"
 rm -f "$out"
-[ "$cleanup" = no ] || rm -rf "$pack"

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
-def build(flavor: str, tokens: int, image_dim: int, context: int = 768, hidden: int = 1024):
+def build(flavor: str, tokens: int, image_dim: int, context: int = 768, hidden: int = 1024, face_dim: int = 512):
     """K (tokens) and D (context) are Python ints used with view(N, K, D), so the exported 'tokens' output keeps
     K and D fixed (write_manifest.py reads K from it); only N is dynamic."""
     import torch
@@ -30,7 +30,7 @@ def build(flavor: str, tokens: int, image_dim: int, context: int = 768, hidden: 
     class FaceIdProjector(nn.Module):
         def __init__(self):
             super().__init__()
-            self.proj = nn.Sequential(nn.Linear(512, hidden), nn.GELU(), nn.Linear(hidden, context * tokens))
+            self.proj = nn.Sequential(nn.Linear(face_dim, hidden), nn.GELU(), nn.Linear(hidden, context * tokens))
             self.norm = nn.LayerNorm(context)
 
         def forward(self, face_embeds):
@@ -40,7 +40,7 @@ def build(flavor: str, tokens: int, image_dim: int, context: int = 768, hidden: 
     class LinearProjector(nn.Module):
         def __init__(self):
             super().__init__()
-            self.linear = nn.Linear(512 + image_dim, tokens * context)
+            self.linear = nn.Linear(face_dim + image_dim, tokens * context)
 
         def forward(self, face_embeds, image_embeds):
             x = self.linear(torch.cat([face_embeds, image_embeds], dim=-1))
@@ -57,6 +57,8 @@ def arg_parser():
     p.add_argument("--tokens", type=int, help="K (default 4)")
     p.add_argument("--image-dim", type=int, help="E, the CLIP image embedding width (facestudio; default 768, 32 with --size tiny)")
     p.add_argument("--context-dim", type=int, help="D, the UNet's cross-attention width (default 768, 32 with --size tiny)")
+    p.add_argument("--face-dim", type=int, default=512,
+                   help="face embedding width (default 512, ArcFace); with --random-weights another embedder's, e.g. 256 for MobileFaceNet")
     p.add_argument("--folder", default="projector", help="pack subfolder (default projector/)")
     return p
 
@@ -70,7 +72,9 @@ def make_model(p, a):
     image_dim = a.image_dim or int(common.configs(a.size)["clip_vision"]["projection_dim"])
     hidden = int(common.configs(a.size)["projector_hidden"])
     common.seed_all(a.seed)
-    model = build(a.flavor, tokens, image_dim, context, hidden).eval()
+    if a.face_dim != 512 and not a.random_weights:
+        p.error("--face-dim other than 512 needs --random-weights (the published weights take 512-wide ArcFace embeddings)")
+    model = build(a.flavor, tokens, image_dim, context, hidden, a.face_dim).eval()
     if not a.random_weights:
         if a.flavor == "ip-adapter-faceid":
             if a.checkpoint is None:
@@ -103,10 +107,10 @@ def main(argv=None) -> int:
     model, image_dim = make_model(p, a)
     path = a.out / a.folder / "model.onnx"
     if a.flavor == "ip-adapter-faceid":
-        common.export(model, (torch.randn(2, 512),), path, ["face_embeds"], ["tokens"],
+        common.export(model, (torch.randn(2, a.face_dim),), path, ["face_embeds"], ["tokens"],
                       {"face_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
     else:
-        common.export(model, (torch.randn(2, 512), torch.randn(2, image_dim)), path, ["face_embeds", "image_embeds"],
+        common.export(model, (torch.randn(2, a.face_dim), torch.randn(2, image_dim)), path, ["face_embeds", "image_embeds"],
                       ["tokens"], {"face_embeds": {0: "n"}, "image_embeds": {0: "n"}, "tokens": {0: "n"}}, a.opset)
     return 0
 
