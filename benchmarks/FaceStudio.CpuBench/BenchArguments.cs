@@ -11,6 +11,9 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
     /// <summary>Adds <c>session.disable_prepacking = 1</c> to every session (pipeline only).</summary>
     public bool DisablePrepacking { get; init; }
 
+    /// <summary>Extra ONNX Runtime session config entries (<c>--session-config KEY=VALUE</c>, repeatable; pipeline only).</summary>
+    public IReadOnlyDictionary<string, string> SessionConfig { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Identity photos, one region each (left to right); none for text-to-image.</summary>
     public IReadOnlyList<string> IdentityPhotos { get; init; } = [];
 
@@ -22,11 +25,11 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
     {
         PackLabel, Arena ? null : "no-arena", MemoryPattern ? null : "no-mempattern", LazyVaeEncoder ? null : "eager-vae-encoder",
         LowMemory ? "low-memory" : null, DisablePrepacking ? "no-prepacking" : null,
-    }.Where(s => s is not null).DefaultIfEmpty("default"));
+    }.Concat(SessionConfig.Select(e => $"{e.Key}={e.Value}")).Where(s => s is not null).DefaultIfEmpty("default"));
 
     public static BenchArguments Parse(string[] args)
     {
-        const string Usage = "usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2] [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--disable-prepacking] [--identities PHOTO,PHOTO] [--label TEXT]";
+        const string Usage = "usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2] [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--disable-prepacking] [--identities PHOTO,PHOTO] [--session-config KEY=VALUE]... [--label TEXT]";
         if (args.Length == 0 || args[0] is not ("components" or "pipeline"))
         {
             throw new ArgumentException(Usage);
@@ -36,6 +39,7 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
         int size = 512, steps = 6, runs = 5, threads = 2;
         bool arena = true, pattern = true, lazy = true, lowMemory = false, noPrepack = false;
         string[] photos = [];
+        var sessionConfig = new Dictionary<string, string>();
         for (int i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -52,6 +56,10 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
                 case "--disable-prepacking": noPrepack = true; break;
                 case "--identities": photos = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--label": label = args[++i]; break;
+                case "--session-config":
+                    string[] entry = args[++i].Split('=', 2);
+                    sessionConfig[entry[0]] = entry.Length == 2 ? entry[1] : throw new ArgumentException($"--session-config takes KEY=VALUE; got '{args[i]}'");
+                    break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'; {Usage}");
             }
         }
@@ -72,6 +80,7 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
             DisablePrepacking = noPrepack,
             IdentityPhotos = photos,
             PackLabel = label,
+            SessionConfig = sessionConfig,
         };
     }
 }

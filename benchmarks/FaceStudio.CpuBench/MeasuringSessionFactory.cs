@@ -23,7 +23,8 @@ internal sealed class MeasuringSessionFactory(string config, IReadOnlyDictionary
         double before = Rss.CurrentGiB();
         var sw = Stopwatch.StartNew();
         var session = new InferenceSession(modelPath, so);
-        Report.Line("load", config, ("component", Path.GetFileName(Path.GetDirectoryName(modelPath)) ?? modelPath), ("seconds", sw.Elapsed.TotalSeconds),
+        string component = Path.GetFileName(modelPath) == "model.onnx" ? Path.GetFileName(Path.GetDirectoryName(modelPath)) ?? modelPath : Path.GetFileNameWithoutExtension(modelPath);
+        Report.Line("load", config, ("component", component), ("seconds", sw.Elapsed.TotalSeconds),
             ("rss_delta_gib", Rss.CurrentGiB() - before), ("peak_gib", Rss.PeakGiB()));
         return session;
     }

@@ -19,7 +19,7 @@ internal static class PipelineRun
     public static async Task RunAsync(BenchArguments arguments, OnnxSessionOptions session)
     {
         string config = arguments.Label;
-        var entries = new Dictionary<string, string>();
+        var entries = new Dictionary<string, string>(arguments.SessionConfig);
         if (arguments.DisablePrepacking)
         {
             entries["session.disable_prepacking"] = "1";

@@ -72,7 +72,7 @@ if [ "${IDENTITY:-1}" = 1 ]; then
       --flavor ip-adapter-faceid --face-dim 256
     "$bench" extract-faces "$identity_pack/identity"
     "$REFERENCE_PYTHON" tools/export/write_manifest.py --pack "$identity_pack" --name "benchmark identity pack (random weights)" \
-      --detector identity/blazeface.onnx --embedder identity/mobileface.onnx
+      --detector identity/blazeface.onnx --embedder identity/mobileface.onnx --landmarker identity/facemesh.onnx
   fi
 fi
 

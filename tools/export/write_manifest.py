@@ -2,7 +2,8 @@
 """Writes facestudio.json (docs/model-packs.md) for a pack folder from what is in it:
 
     components   the known files present (text_encoder/, unet/, vae_decoder/, vae_encoder/, image_encoder/,
-                 projector/ model.onnx; identity/ detector and embedder, by --detector/--embedder or by name)
+                 projector/ model.onnx; identity/ detector and embedder, by --detector/--embedder or by name; a landmarker by
+                 --landmarker)
     tokenizer    tokenizer/vocab.json, merges.txt, tokenizer_config.json
     options      vaeScalingFactor from vae_decoder/config.json; guidance from the projector's inputs
                  (image_embeds → facestudio, else ip-adapter-faceid); identityTokens from its output [N,K,D]
@@ -40,7 +41,7 @@ def first_present(pack: Path, folder: str, names: list[str]) -> str | None:
     return next((f"{folder}/{n}" for n in names if (pack / folder / n).exists()), None)
 
 
-def manifest(pack: Path, name: str, detector: str | None, embedder: str | None, demo: bool) -> dict:
+def manifest(pack: Path, name: str, detector: str | None, embedder: str | None, demo: bool, landmarker: str | None = None) -> dict:
     components = {key: rel for key, rel in FIXED.items() if (pack / rel).exists()}
     for required in ("textEncoder", "unet", "vaeDecoder"):
         if required not in components:
@@ -51,6 +52,8 @@ def manifest(pack: Path, name: str, detector: str | None, embedder: str | None, 
         raise SystemExit("identity models: found only one of detector and embedder; pass --detector and --embedder")
     if detector is not None:
         components["faceDetector"], components["faceEmbedder"] = detector, embedder
+        if landmarker is not None:
+            components["faceLandmarker"] = landmarker
 
     options: dict = {}
     config = pack / "vae_decoder" / "config.json"
@@ -83,9 +86,10 @@ def main(argv=None) -> int:
     p.add_argument("--name", default=None)
     p.add_argument("--detector", help="pack-relative path of the face detector")
     p.add_argument("--embedder", help="pack-relative path of the face embedder")
+    p.add_argument("--landmarker", help="pack-relative path of the landmark model a BlazeFace detector needs (FaceMesh)")
     p.add_argument("--demo", action="store_true", help="mark as a demo pack (random weights, noise-like pictures)")
     a = p.parse_args(argv)
-    m = manifest(a.pack, a.name or a.pack.name, a.detector, a.embedder, a.demo)
+    m = manifest(a.pack, a.name or a.pack.name, a.detector, a.embedder, a.demo, a.landmarker)
     (a.pack / "facestudio.json").write_text(json.dumps(m, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(m, indent=2))
     return 0
