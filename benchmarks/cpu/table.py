@@ -44,7 +44,7 @@ results, doc, header = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 mode = header.split()[0]
 lines = [json.loads(line) for line in results.read_text().splitlines() if line.startswith("{")]
 gemm = next((r for r in lines if r["kind"] == "gemm"), None)
-full = mode == "full"
+full = mode in ("full", "levers")
 
 
 def share(flops, seconds):
