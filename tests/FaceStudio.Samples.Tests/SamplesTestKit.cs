@@ -1,5 +1,6 @@
 using FaceStudio.Core.Imaging;
 using FaceStudio.Imaging;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Samples.Tests;
 
@@ -39,17 +40,32 @@ internal sealed class TempFolder : IDisposable
 /// <summary>Pictures the tests send.</summary>
 internal static class TestImages
 {
-    /// <summary>
-    /// A grey photo with one saturated square: the demo detector's random heads fire on saturated green and red
-    /// cells and not on mid grey, so the square is where the demo "faces" are.
-    /// </summary>
+    /// <summary>A grey photo with one saturated square (no face: the demo pack's real detector finds nothing on it).</summary>
     public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>
         FaceStudio.TestSupport.SquarePhoto.Make(size, x0, y0, side, colour);
 
-    /// <summary>The standard face photo of these tests.</summary>
-    public static RgbImage Face() => Photo(128, 40, 40, 48, (0, 255, 0));
+    /// <summary>
+    /// The standard face photo of these tests: the head of the committed public-domain portrait (tests/TestData/faces,
+    /// astronaut), a 256-pixel square around the face scaled to 128×128 so uploads stay small (about 40 kB as PNG); the
+    /// demo pack's BlazeFace finds exactly one face on it.
+    /// </summary>
+    public static RgbImage Face() => Head(FacePhotos.Portrait, 97, 0, 256);
 
-    /// <summary>A plain grey photo, where the demo detector finds nothing.</summary>
+    /// <summary>Another person's head (Grace Hopper), a 320-pixel square around the face scaled to 128×128.</summary>
+    public static RgbImage OtherFace() => Head(FacePhotos.OtherPerson, 107, 77, 320);
+
+    /// <summary>A real photo without people (coffee), scaled to 128 wide.</summary>
+    public static RgbImage NoFace()
+    {
+        RgbImage photo = new SkiaImageCodec().Decode(FacePhotos.Path(FacePhotos.NoPeople));
+        return ImageResize.Resize(photo, 128, photo.Height * 128 / photo.Width);
+    }
+
+    /// <summary>A square of a committed photo scaled to 128×128.</summary>
+    private static RgbImage Head(string file, int x, int y, int side) =>
+        ImageResize.Resize(ImageOps.Crop(new SkiaImageCodec().Decode(FacePhotos.Path(file)), x, y, side, side), 128, 128);
+
+    /// <summary>A plain grey photo, where no detector finds a face.</summary>
     public static RgbImage Grey() => Photo(128, 0, 0, 0, (0, 0, 0));
 
     /// <summary>A colour gradient (style image).</summary>

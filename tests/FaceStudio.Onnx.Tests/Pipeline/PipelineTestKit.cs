@@ -11,14 +11,19 @@ using FaceStudio.Onnx.Pipeline;
 
 namespace FaceStudio.Onnx.Tests.Pipeline;
 
-/// <summary>One demo pack per test class, generated into a temporary folder, with a pipeline built on it.</summary>
+/// <summary>
+/// One demo pack per test class, generated into a temporary folder, with a pipeline built on it. These tests exercise
+/// pipeline mechanics with square "faces" and 512-d embeddings, so the pack carries the random SCRFD/ArcFace graphs
+/// (<see cref="DemoFaceModels.Random"/>), which find faces on any saturated square; the default demo pack's real face
+/// models are tested in Faces/ and Packs/.
+/// </summary>
 public sealed class DemoPackFixture : IDisposable
 {
     private readonly TestFolder _folder = new();
 
     public DemoPackFixture()
     {
-        Pack = DemoPack.Create(_folder.File("pack"));
+        Pack = DemoPack.Create(_folder.File("pack"), faces: DemoFaceModels.Random);
         Pipeline = new FaceStudioPipelineBuilder().UseModelPack(Pack).Build();
     }
 
@@ -69,7 +74,7 @@ internal static class PipelineTestKit
     }
 
     /// <summary>
-    /// A grey photo with one saturated square. The demo detector's random heads fire on saturated colours and not on
+    /// A grey photo with one saturated square. The random demo detector's heads fire on saturated colours and not on
     /// mid grey (checked by the tests that use it), so the square is where the "face" is.
     /// </summary>
     public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>
