@@ -44,26 +44,34 @@ internal static class TestImages
     public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>
         FaceStudio.TestSupport.SquarePhoto.Make(size, x0, y0, side, colour);
 
-    /// <summary>
-    /// The standard face photo of these tests: the head of the committed public-domain portrait (tests/TestData/faces,
-    /// astronaut), a 256-pixel square around the face scaled to 128×128 so uploads stay small (about 40 kB as PNG); the
-    /// demo pack's BlazeFace finds exactly one face on it.
-    /// </summary>
-    public static RgbImage Face() => Head(FacePhotos.Portrait, 97, 0, 256);
+    /// <summary>The standard face photo of these tests: the portrait's head, 128×128 (<see cref="FacePhotos.Head"/>).</summary>
+    public static RgbImage Face() => FacePhotos.Head(FacePhotos.Portrait, Decode);
 
-    /// <summary>Another person's head (Grace Hopper), a 320-pixel square around the face scaled to 128×128.</summary>
-    public static RgbImage OtherFace() => Head(FacePhotos.OtherPerson, 107, 77, 320);
+    /// <summary>Another person's head (Grace Hopper), 128×128.</summary>
+    public static RgbImage OtherFace() => FacePhotos.Head(FacePhotos.OtherPerson, Decode);
+
+    /// <summary>Two heads side by side (<see cref="Face"/> then <see cref="OtherFace"/>, 256×128): a photo with two faces.</summary>
+    public static RgbImage TwoFaces()
+    {
+        RgbImage left = Face(), right = OtherFace();
+        var pair = new RgbImage(256, 128);
+        for (int y = 0; y < 128; y++)
+        {
+            left.Row(y).CopyTo(pair.Row(y));
+            right.Row(y).CopyTo(pair.Row(y)[(128 * 3)..]);
+        }
+
+        return pair;
+    }
 
     /// <summary>A real photo without people (coffee), scaled to 128 wide.</summary>
     public static RgbImage NoFace()
     {
-        RgbImage photo = new SkiaImageCodec().Decode(FacePhotos.Path(FacePhotos.NoPeople));
+        RgbImage photo = Decode(FacePhotos.Path(FacePhotos.NoPeople));
         return ImageResize.Resize(photo, 128, photo.Height * 128 / photo.Width);
     }
 
-    /// <summary>A square of a committed photo scaled to 128×128.</summary>
-    private static RgbImage Head(string file, int x, int y, int side) =>
-        ImageResize.Resize(ImageOps.Crop(new SkiaImageCodec().Decode(FacePhotos.Path(file)), x, y, side, side), 128, 128);
+    private static RgbImage Decode(string path) => new SkiaImageCodec().Decode(path);
 
     /// <summary>A plain grey photo, where no detector finds a face.</summary>
     public static RgbImage Grey() => Photo(128, 0, 0, 0, (0, 0, 0));

@@ -1,3 +1,5 @@
+using FaceStudio.Core.Imaging;
+
 namespace FaceStudio.TestSupport;
 
 /// <summary>
@@ -30,4 +32,23 @@ public static class FacePhotos
 
     /// <summary>The bytes of one photo (JPEG as committed).</summary>
     public static byte[] Bytes(string file) => File.ReadAllBytes(Path(file));
+
+    /// <summary>
+    /// A small head shot: a square around the face of <see cref="Portrait"/> (256 pixels) or <see cref="OtherPerson"/>
+    /// (320 pixels), scaled to 128×128 so uploads stay small (about 40 kB as PNG). BlazeFace finds exactly one face on
+    /// each (checked by the tests that use them).
+    /// </summary>
+    /// <param name="file"><see cref="Portrait"/> or <see cref="OtherPerson"/>.</param>
+    /// <param name="decode">Decodes a photo file (the test project's codec; this project has none).</param>
+    public static RgbImage Head(string file, Func<string, RgbImage> decode)
+    {
+        ArgumentNullException.ThrowIfNull(decode);
+        (int x, int y, int side) = file switch
+        {
+            Portrait => (97, 0, 256),
+            OtherPerson => (107, 77, 320),
+            _ => throw new ArgumentException($"Expected {Portrait} or {OtherPerson}, but got '{file}'.", nameof(file)),
+        };
+        return ImageResize.Resize(ImageOps.Crop(decode(Path(file)), x, y, side, side), 128, 128);
+    }
 }

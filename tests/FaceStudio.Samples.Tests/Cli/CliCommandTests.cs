@@ -243,10 +243,10 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
     {
         string folder = fixture.NewFolder();
         string output = Path.Combine(folder, "out.png");
-        string[] args = ["generate", "--prompt", "a portrait", "--size", "64x64", "--steps", "2", "--seed", "3", "--out", output, "--quiet"];
+        string[] args = ["generate", "--prompt", "a portrait", "--size", "64x64", "--steps", "2", "--seed", "3", "--quiet"];
 
         (CliResult withFace, CliResult withoutFace) = await CliFixture.WithEnvironmentAsync(CleanEnvironment(), async () =>
-            (await CliFixture.RunAsync([.. args, "--face", FacePhotos.Path(FacePhotos.Portrait)]),
+            (await CliFixture.RunAsync([.. args, "--face", FacePhotos.Path(FacePhotos.Portrait), "--out", output]),
              await CliFixture.RunAsync([.. args, "--face", FacePhotos.Path(FacePhotos.NoPeople), "--out", Path.Combine(folder, "none.png")])));
 
         Assert.Equal(0, withFace.ExitCode);
