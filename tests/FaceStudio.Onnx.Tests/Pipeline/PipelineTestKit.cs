@@ -21,11 +21,17 @@ public sealed class DemoPackFixture : IDisposable
 {
     private readonly TestFolder _folder = new();
 
+    private readonly Lazy<FaceStudioPipeline> _defaultDemo;
+
     public DemoPackFixture()
     {
         Pack = DemoPack.Create(_folder.File("pack"), faces: DemoFaceModels.Random);
         Pipeline = new FaceStudioPipelineBuilder().UseModelPack(Pack).Build();
+        _defaultDemo = new(() => new FaceStudioPipelineBuilder().UseModelPack(DemoPack.Create(_folder.File("default-pack"))).Build());
     }
+
+    /// <summary>A pipeline over a default demo pack (shipped face models, default seed), made on first use.</summary>
+    public FaceStudioPipeline DefaultDemoPipeline => _defaultDemo.Value;
 
     public ModelPack Pack { get; }
 
@@ -43,6 +49,11 @@ public sealed class DemoPackFixture : IDisposable
     public void Dispose()
     {
         Pipeline.Dispose();
+        if (_defaultDemo.IsValueCreated)
+        {
+            _defaultDemo.Value.Dispose();
+        }
+
         _folder.Dispose();
     }
 }
@@ -60,10 +71,10 @@ internal static class PipelineTestKit
         Seed = seed,
     };
 
-    /// <summary>A unit-length 512-d identity whose direction depends on <paramref name="salt"/>.</summary>
-    public static IdentityEmbedding Embedding(int salt)
+    /// <summary>A unit-length identity (512-d unless <paramref name="dimension"/> says otherwise) whose direction depends on <paramref name="salt"/>.</summary>
+    public static IdentityEmbedding Embedding(int salt, int dimension = 512)
     {
-        var v = new float[512];
+        var v = new float[dimension];
         for (int i = 0; i < v.Length; i++)
         {
             v[i] = MathF.Sin((i + 1) * (salt + 1) * 0.37f);
