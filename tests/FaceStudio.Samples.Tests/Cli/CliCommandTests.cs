@@ -176,6 +176,26 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
     }
 
     [Fact]
+    public async Task Demo_pack_with_random_faces_writes_the_512_d_scrfd_and_arcface_stand_ins()
+    {
+        string folder = Path.Combine(fixture.NewFolder(), "pack");
+
+        CliResult run = await CliFixture.RunAsync("demo-pack", "--out", folder, "--faces", "random");
+        CliResult bad = await CliFixture.RunAsync("demo-pack", "--out", Path.Combine(fixture.NewFolder(), "bad"), "--faces", "cartoon");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(DemoPack.RandomFacesNotice, run.OutLines[^1]);
+        ModelPack pack = ModelPack.Load(folder);
+        Assert.Equal("face_detector.onnx", Path.GetFileName(pack.FaceDetectorPath));
+        Assert.Null(pack.FaceLandmarkerPath);
+        IFaceEmbedder embedder = FaceBackendLoader.LoadEmbedder(pack.FaceEmbedderPath!);
+        using var owned = (IDisposable)embedder;
+        Assert.Equal(DemoPack.RandomFaceEmbeddingSize, Assert.IsType<ArcFaceEmbedder>(embedder).Dimension);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("cartoon", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Faces_lists_what_the_packs_detector_finds()
     {
         string folder = fixture.NewFolder();
