@@ -196,19 +196,22 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
             return null;
         }
 
-        string[] parts = raw.Split(',');
-        var v = new float[4];
-        if (parts.Length != 4 || !parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) && float.IsFinite(v[i])).All(ok => ok))
+        RegionBox box;
+        try
         {
-            throw new StudioFieldException(key, $"A region is 'x,y,width,height' in pixels but '{raw}' was sent.");
+            box = RegionBox.Parse(raw, key);
+        }
+        catch (FaceStudioValidationException ex)
+        {
+            throw new StudioFieldException(key, ex.Message, ex);
         }
 
-        if (v[2] < 1 || v[3] < 1 || v[0] >= width || v[1] >= height || v[0] + v[2] <= 0 || v[1] + v[3] <= 0)
+        if (box.X >= width || box.Y >= height || box.Right <= 0 || box.Bottom <= 0)
         {
-            throw new StudioFieldException(key, Inv($"The region of person {k + 1} ({raw}) must have a size and overlap the {width}×{height} picture."));
+            throw new StudioFieldException(key, Inv($"The region of person {k + 1} (x0,y0,x1,y1 = {raw}) must overlap the {width}×{height} picture."));
         }
 
-        return new RegionBox(v[0], v[1], v[2], v[3]);
+        return box;
     }
 
     private static int Int(IFormCollection form, string key, int fallback) =>
