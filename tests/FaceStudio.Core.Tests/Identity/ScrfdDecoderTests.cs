@@ -144,7 +144,7 @@ public class NonMaximumSuppressionTests
     public void Areas_are_pixel_inclusive()
     {
         // [0,0,9,9] and [5,0,14,9]: areas 10·10, intersection 5·10 → IoU 50/150 = 1/3.
-        RegionBox[] boxes = [new(0, 0, 9, 9), new(5, 0, 14, 9)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(5, 0, 14, 9)];
         Assert.Equal([0, 1], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.4f));
         Assert.Equal([0], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.3f));
     }
@@ -153,14 +153,14 @@ public class NonMaximumSuppressionTests
     public void Suppressed_boxes_do_not_suppress_others()
     {
         // A overlaps B, B overlaps C, A does not overlap C: keep A and C.
-        RegionBox[] boxes = [new(0, 0, 9, 9), new(3, 0, 12, 9), new(7, 0, 16, 9)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(3, 0, 12, 9), RegionBox.FromCorners(7, 0, 16, 9)];
         Assert.Equal([0, 2], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f, 0.7f], 0.4f));
     }
 
     [Fact]
     public void Output_is_ordered_by_score()
     {
-        RegionBox[] boxes = [new(0, 0, 9, 9), new(50, 50, 59, 59), new(100, 0, 109, 9)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(50, 50, 59, 59), RegionBox.FromCorners(100, 0, 109, 9)];
         Assert.Equal([1, 2, 0], NonMaximumSuppression.Apply(boxes, [0.6f, 0.99f, 0.7f], 0.4f));
     }
 
@@ -168,7 +168,7 @@ public class NonMaximumSuppressionTests
     public void Overlap_equal_to_threshold_is_kept()
     {
         // IoU exactly 0.5: [0,0,9,9] vs [0,0,9,4]: inter 50, union 100.
-        RegionBox[] boxes = [new(0, 0, 9, 9), new(0, 0, 9, 4)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(0, 0, 9, 4)];
         Assert.Equal([0, 1], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.5f));
         Assert.Equal([0], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.49f));
     }
