@@ -75,7 +75,7 @@ internal static class StudioEndpoints
             Json);
     }
 
-    /// <summary><c>POST /faces</c>: file <c>photo</c> → <c>{ width, height, detector, total, faces: [{ index, x1, y1, x2, y2, score }] }</c>.</summary>
+    /// <summary><c>POST /faces</c>: file <c>photo</c> → <c>{ width, height, detector, total, faces: [{ index, x0, y0, x1, y1, score }] }</c> (box corners in photo pixels).</summary>
     private static async Task<IResult> FacesAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, UploadDecodeGate decodeGate, CancellationToken cancellationToken)
     {
         (IFormCollection? form, IResult? error) = await ReadFormAsync(request, options.Value, "photo", cancellationToken);

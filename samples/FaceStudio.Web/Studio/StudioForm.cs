@@ -30,7 +30,7 @@ internal sealed record StudioPerson(int Index, IReadOnlyList<IdentityPhoto> Phot
 /// The studio page's multipart form: the fields of <c>POST /generate</c> (<c>prompt</c>, <c>negative</c>, <c>steps</c>,
 /// <c>seed</c>, <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>, file <c>style</c>) and, per
 /// person k, files <c>person{k}</c> (one or more photos), <c>pick{k}</c> (comma-separated face index per photo, detector
-/// order, empty = the largest face) and <c>region{k}</c> (<c>x,y,width,height</c> in output pixels); <c>regions</c> is
+/// order, empty = the largest face) and <c>region{k}</c> (<c>x0,y0,x1,y1</c>, pixel corners in the output); <c>regions</c> is
 /// <c>draw</c> (default) or <c>auto</c> (from the style image's faces); <c>noise</c> names a noise source.
 /// </summary>
 internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<StudioPerson> People, bool AutomaticRegions, string? Noise)
