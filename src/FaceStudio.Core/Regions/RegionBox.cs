@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using FaceStudio.Core.Errors;
 
 namespace FaceStudio.Core.Regions;
@@ -19,9 +20,11 @@ namespace FaceStudio.Core.Regions;
 /// height</c>); read one a user typed with <see cref="Parse"/>. The text form, <see cref="ToString"/>, is the corners
 /// <c>x0,y0,x1,y1</c> that <see cref="Parse"/> reads back (the notation of the CLI's <c>--face photo@x0,y0,x1,y1</c>
 /// and of its <c>faces</c> output). The factories do not reorder or reject corners: a detector's raw output may be an
-/// inverted box, whose <see cref="Area"/> is zero.
+/// inverted box, whose <see cref="Area"/> is zero. In JSON (System.Text.Json) a box is its corners
+/// <c>{"x0", "y0", "x1", "y1"}</c>.
 /// </para>
 /// </remarks>
+[JsonConverter(typeof(RegionBoxJsonConverter))]
 public readonly record struct RegionBox
 {
     private RegionBox(float x0, float y0, float x1, float y1)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Regions;
 
@@ -134,5 +135,24 @@ public class RegionBoxTests
 
         Assert.Equal("box", ex.ParameterName);
         Assert.Contains("x1 > x0 and y1 > y0", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_is_the_corners_and_reads_back_exactly()
+    {
+        RegionBox[] boxes = [RegionBox.FromCorners(-2.1f, 0.1f, 7.7f, 1e7f), RegionBox.FromSize(0, 0, 32, 64)];
+
+        string json = JsonSerializer.Serialize(boxes);
+
+        Assert.StartsWith("[{\"x0\":-2.1,\"y0\":0.1,\"x1\":7.7,\"y1\":", json, StringComparison.Ordinal);
+        Assert.Equal(boxes, JsonSerializer.Deserialize<RegionBox[]>(json));
+    }
+
+    [Theory]
+    [InlineData("{\"x0\":1,\"y0\":2,\"x1\":3}")]
+    [InlineData("[1,2,3,4]")]
+    public void Json_without_four_corners_is_refused(string json)
+    {
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<RegionBox>(json));
     }
 }
