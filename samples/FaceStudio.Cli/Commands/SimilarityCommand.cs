@@ -26,7 +26,8 @@ internal static class SimilarityCommand
         var embedder = ModelResolver.EmbedderOption();
         var models = ModelResolver.ModelsOption();
         var command = new Command("similarity",
-            "Print the ArcFace cosine similarity between an identity and each face found in a generated image, one line per face.")
+            "Print the ArcFace cosine similarity between an identity and each face found in a generated image, one line per face "
+            + "(with its box as pixel corners x0,y0,x1,y1).")
         {
             face, image, detector, embedder, models,
         };
