@@ -320,7 +320,7 @@
         const b = el("div", { class: "face-box", "aria-hidden": "true", "data-picked": String(photo.pick === i), title: `Face ${i + 1} · score ${fmt(f.score)}`, onclick: pick });
         const x0 = Math.max(0, f.x0), y0 = Math.max(0, f.y0);
         b.style.left = `${(100 * x0) / photo.width}%`;
-        b.style.top = `${(100 * y1) / photo.height}%`;
+        b.style.top = `${(100 * y0) / photo.height}%`;
         b.style.width = `${(100 * (Math.min(photo.width, f.x1) - x0)) / photo.width}%`;
         b.style.height = `${(100 * (Math.min(photo.height, f.y1) - y0)) / photo.height}%`;
         b.append(el("span", {}, String(i + 1)));
