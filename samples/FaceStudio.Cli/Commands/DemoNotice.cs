@@ -9,5 +9,5 @@ internal static class DemoNotice
         + "from FaceStudio.Models.Faces), but its denoiser, text encoder, VAE and projector have RANDOM weights: they run "
         + "the whole pipeline but draw noise. Real weights: Stable Diffusion 1.5 (CreativeML OpenRAIL-M), IP-Adapter-FaceID "
         + "(non-commercial, built on InsightFace) and InsightFace buffalo_l (non-commercial research only); "
-        + "the tools/export scripts turn them into a pack (docs/export.md), then pass --models DIR.";
+        + "tools/export/make-pack.sh turns them into a pack in one command (docs/export.md), then pass --models DIR.";
 }
