@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Identity;
 
-/// <summary>The detector backend runs the writer's image-dependent demo detector (the one demo packs ship).</summary>
+/// <summary>The detector backend runs the writer's image-dependent random demo detector (the one <c>DemoFaceModels.Random</c> packs ship).</summary>
 public sealed class DemoDetectorCompatibilityTests
 {
     [Fact]
@@ -28,7 +28,7 @@ public sealed class DemoDetectorCompatibilityTests
         Assert.NotEmpty(faces);
         Assert.All(faces, f =>
         {
-            float cx = (f.Box.X1 + f.Box.X2) / 2, cy = (f.Box.Y1 + f.Box.Y2) / 2;
+            float cx = (f.Box.X + f.Box.Right) / 2, cy = (f.Box.Y + f.Box.Bottom) / 2;
             Assert.InRange(cx, 128f, 191f);
             Assert.InRange(cy, 64f, 127f);
             Assert.True(f.Score > 0.99f);

@@ -111,7 +111,7 @@ internal static class DiffusersPipelineParity
             identities[i] = IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(faces.AsSpan(i * dim, dim))) with
             {
                 Scale = scales[i],
-                Region = IdentityRegion.FromBox(new RegionBox(i * half, 0, half, height)),
+                Region = IdentityRegion.FromBox(RegionBox.FromSize(i * half, 0, half, height)),
             };
         }
 
