@@ -35,7 +35,7 @@ internal static class PipelineRun
             float width = arguments.Size / (float)arguments.IdentityPhotos.Count;
             identities.Add(IdentityInput.FromPhotos(new IdentityPhoto(Path.GetFileName(photo), codec.Decode(photo))) with
             {
-                Region = IdentityRegion.FromBox(new RegionBox(i * width, 0, width, arguments.Size)),
+                Region = IdentityRegion.FromBox(RegionBox.FromSize(i * width, 0, width, arguments.Size)),
             });
         }
 

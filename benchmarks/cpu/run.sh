@@ -7,7 +7,8 @@
 # Environment (defaults in brackets): STEPS [6] denoising steps per generation (the UNet step is the median of the
 # steps after the first, so ≥ 6 gives a median of ≥ 5); SIZES ["512 768"]; THREADS [2]; DIFFUSERS_SIZES ["512"];
 # CONFIGS ["default low-memory mha mha+low-memory"] (SDK rows per size); SKIP [""] (size:config pairs to leave out,
-# e.g. "768:default", each reported as skipped in the table); IDENTITY [1] the two-identity path (a full-size
+# e.g. "768:default", each reported as skipped in the table); IDENTITY [1] the two-identity path (IDENTITY_LOW_MEMORY [1]
+# adds its low-memory row) (a full-size
 # identity UNet and projector with random weights are exported into WORK/identity when missing, with the face models
 # the SDK ships); WORK [DIR-bench] where the pack variants go (hard links to DIR's files, so nothing is copied).
 # Needs: the .NET SDK, ../shared/reference (diffusers 0.28.2 sources, Debian's python3-torch), libjemalloc2.
@@ -76,7 +77,8 @@ if [ "${IDENTITY:-1}" = 1 ]; then
   fi
 fi
 
-out=$(mktemp)
+# The JSON lines stay in WORK (a partial run can still be tabulated: python3 benchmarks/cpu/table.py FILE DOC HEADER).
+out=$work/results-$(date -u +%Y%m%dT%H%M%S).jsonl
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
 "$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" >>"$out"
 skip=" ${SKIP:-} "
@@ -107,7 +109,9 @@ done
 if [ -n "$identity_pack" ]; then
   size=${sizes%% *}
   run_sdk "$size" identity identity "$identity_pack" --identities "$faces/grace-hopper.jpg,$faces/astronaut.jpg"
-  run_sdk "$size" identity+low-memory identity "$identity_pack" --identities "$faces/grace-hopper.jpg,$faces/astronaut.jpg" --low-memory
+  if [ "${IDENTITY_LOW_MEMORY:-1}" = 1 ]; then
+    run_sdk "$size" identity+low-memory identity "$identity_pack" --identities "$faces/grace-hopper.jpg,$faces/astronaut.jpg" --low-memory
+  fi
 fi
 for size in $diffusers_sizes; do
   "$REFERENCE_PYTHON" benchmarks/cpu/diffusers_bench.py --size-config $size_config --size "$size" --steps "$steps" --label glibc 2>/dev/null >>"$out"
@@ -115,6 +119,4 @@ for size in $diffusers_sizes; do
 done
 
 header="${mode#--} $size_config, sizes $sizes, $steps steps, $threads threads, ONNX Runtime $(grep -oP '(?<=<OnnxRuntimeVersion>)[^<]+' Directory.Packages.props) — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average at the start $load_start, at the end $(cut -d" " -f1-3 /proc/loadavg)"
-cp "$out" "$work/results.jsonl"
 python3 benchmarks/cpu/table.py "$out" docs/performance.md "$header"
-rm -f "$out"

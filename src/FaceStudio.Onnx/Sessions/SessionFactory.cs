@@ -129,7 +129,7 @@ public sealed class SessionFactory : ISessionFactory
         {
             throw new OnnxRuntimeConfigurationException(
                 $"Execution provider {provider} ({name}) is not in the installed ONNX Runtime, which has: {string.Join(", ", available)}. " +
-                $"Reference the package {PackageFor(provider)} (version {typeof(InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "1.31.0"}) in your application instead of the CPU-only Microsoft.ML.OnnxRuntime" +
+                $"Reference the package {PackageFor(provider)} (version {typeof(InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "1.32.0"}) in your application instead of the CPU-only Microsoft.ML.OnnxRuntime" +
                 (provider is ExecutionProviderKind.Cuda or ExecutionProviderKind.TensorRt ? ", and install CUDA 13 and cuDNN 9." : "."));
         }
     }
