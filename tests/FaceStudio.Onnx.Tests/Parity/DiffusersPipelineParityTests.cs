@@ -1,3 +1,4 @@
+using FaceStudio.Core.Regions;
 using Xunit.Abstractions;
 
 namespace FaceStudio.Onnx.Tests.Parity;
@@ -18,6 +19,9 @@ public class DiffusersPipelineParityTests(ITestOutputHelper output)
     /// config (false: ᾱ₀). Measured 1.36e-3 on 2026-12-03.
     /// </summary>
     public const double DdimPackConfigDistance = 1.36e-3;
+
+    /// <summary>Final-latent distance of the two-region run on the area-rule identity UNet from diffusers' bicubic-mask run (measured 2026-12-03).</summary>
+    public const double IdentityAreaGraphDistance = 1.40e-2;
 
     public static TheoryData<string> Cases() => [.. DiffusersPipelineParity.Cases().Where(c => c != "ddim")];
 
@@ -51,7 +55,21 @@ public class DiffusersPipelineParityTests(ITestOutputHelper output)
     {
         DiffusersPipelineParity.Outcome outcome = await DiffusersPipelineParity.RunIdentityAsync();
         output.WriteLine($"identity: final latents relative L2 {outcome.LatentRelativeL2:E2}, pixels max |Δ| {outcome.MaxGreyLevelDifference}");
+        Assert.Equal(RegionMaskDownsample.Bicubic, outcome.MaskDownsample);
         Assert.InRange(outcome.LatentRelativeL2, 0, LatentTolerance);
         Assert.InRange(outcome.MaxGreyLevelDifference, 0, 1);
+    }
+
+    /// <summary>
+    /// The same run on the identity UNet exported with the area rule, declared as such: the pipeline follows the
+    /// manifest (area masks), and the result is not diffusers' (whose layers get bicubic masks); the distance is pinned.
+    /// </summary>
+    [Fact]
+    public async Task Parity_identity_two_regions_on_the_area_rule_graph_differ_from_diffusers_by_a_pinned_distance()
+    {
+        DiffusersPipelineParity.Outcome outcome = await DiffusersPipelineParity.RunIdentityAsync("unet_identity/model.onnx", "area");
+        output.WriteLine($"identity, area graph: final latents relative L2 {outcome.LatentRelativeL2:E2}, pixels max |Δ| {outcome.MaxGreyLevelDifference}");
+        Assert.Equal(RegionMaskDownsample.Area, outcome.MaskDownsample);
+        Assert.InRange(outcome.LatentRelativeL2, IdentityAreaGraphDistance * 0.9, IdentityAreaGraphDistance * 1.1);
     }
 }
