@@ -345,13 +345,18 @@ public sealed partial class StudioPageTests(StudioServer server, Browser browser
         await page.Mouse.UpAsync();
     }
 
-    /// <summary>Person <paramref name="n"/>'s region from the page's readout: x, y, width, height in output pixels.</summary>
+    /// <summary>
+    /// Person <paramref name="n"/>'s region from the page's readout (corners <c>x0,y0,x1,y1</c> and the size): x, y,
+    /// width, height in output pixels.
+    /// </summary>
     private static async Task<int[]> RegionAsync(IPage page, int n)
     {
         string text = await page.Locator("#region-readout").InnerTextAsync();
-        Match m = Regex.Match(text, $@"Person {n}: x (\d+), y (\d+), (\d+)×(\d+) px");
+        Match m = Regex.Match(text, $@"Person {n}: x0,y0,x1,y1 (\d+),(\d+),(\d+),(\d+) \((\d+)×(\d+) px\)");
         Assert.True(m.Success, $"No region for person {n} in '{text}'.");
-        return [.. m.Groups.Values.Skip(1).Select(g => int.Parse(g.Value, CultureInfo.InvariantCulture))];
+        int[] v = [.. m.Groups.Values.Skip(1).Select(g => int.Parse(g.Value, CultureInfo.InvariantCulture))];
+        Assert.Equal((v[2] - v[0], v[3] - v[1]), (v[4], v[5]));
+        return [v[0], v[1], v[4], v[5]];
     }
 
     private static void AssertNear(int[] expected, int[] actual)

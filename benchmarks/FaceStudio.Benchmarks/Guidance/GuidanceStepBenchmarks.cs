@@ -28,7 +28,7 @@ public class GuidanceStepBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        RegionMaskSet regions = RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(0, 0, 300, 512)), IdentityRegion.FromBox(new RegionBox(212, 0, 300, 512))], 2, 512, 512, new RegionMaskOptions { SoftEdgeRadius = 2 });
+        RegionMaskSet regions = RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 300, 512)), IdentityRegion.FromBox(RegionBox.FromSize(212, 0, 300, 512))], 2, 512, 512, new RegionMaskOptions { SoftEdgeRadius = 2 });
         _blend = new CompositeNoiseBlend(regions.Latent.Masks.Span, [1f, 0.8f], Plane);
         var projector = new LinearGuidanceProjector(new float[4 * 768 * 512], null, 512, 0, 4, 768);
         var request = new GuidanceRequest(new FloatTensor(77, 768), new FloatTensor(77, 768), [IdentityGuidance.Single(Filled(512, 1f)), IdentityGuidance.Single(Filled(512, -1f))]);

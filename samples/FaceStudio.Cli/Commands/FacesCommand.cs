@@ -19,7 +19,8 @@ internal static class FacesCommand
         var models = ModelResolver.ModelsOption();
         var threshold = new Option<float>("--threshold") { Description = "Detection score threshold.", DefaultValueFactory = _ => 0.5f };
         var command = new Command("faces",
-            "List the faces in a photo, most confident first: index, score, box (x1,y1,x2,y2) and five landmarks "
+            "List the faces in a photo, most confident first: index, score, box as pixel corners x0,y0,x1,y1 (left, top, right, "
+            + "bottom; the notation generate's --face PHOTO@x0,y0,x1,y1 takes) and five landmarks "
             + "(left eye, right eye, nose, left and right mouth corner), in photo pixels.")
         {
             photo, saveCrops, detector, models, threshold,
@@ -55,7 +56,7 @@ internal static class FacesCommand
             var f = faces[i];
             string landmarks = string.Join(' ', f.Landmarks.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.X:F1},{p.Y:F1}")));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"#{i} score {f.Score:F3} box {f.Box.X1:F1},{f.Box.Y1:F1},{f.Box.X2:F1},{f.Box.Y2:F1} size {f.Box.ShortSide:F0} landmarks {landmarks}"));
+                $"#{i} score {f.Score:F3} box {f.Box.X:F1},{f.Box.Y:F1},{f.Box.Right:F1},{f.Box.Bottom:F1} size {f.Box.ShortSide:F0} landmarks {landmarks}"));
             if (cropDirectory is not null)
             {
                 codec.EncodePng(FaceAligner.Crop(image, f), Path.Combine(cropDirectory, string.Create(CultureInfo.InvariantCulture, $"face_{i}.png")), cancellationToken);

@@ -30,7 +30,7 @@ internal static class GenerateCommand
         var negative = new Option<string?>("--negative") { Description = "What to avoid." };
         var faces = new Option<string[]>("--face")
         {
-            Description = "A photo of one person; repeat for several people. Append @x0,y0,x1,y1 (pixel box in the output) or @MASK.png to place the person.",
+            Description = "A photo of one person; repeat for several people. Append @x0,y0,x1,y1 (pixel corners in the output image: left, top, right, bottom; the notation `faces` prints) or @MASK.png to place the person.",
             AllowMultipleArgumentsPerToken = false,
         };
         var style = new Option<FileInfo?>("--style") { Description = "Style image (hybrid guidance; faces in it give automatic regions)." };
@@ -90,9 +90,14 @@ internal static class GenerateCommand
 
         // Decode every input before any model loads, so bad files fail fast.
         var identities = new List<IdentityInput>(s.Faces.Length);
-        foreach (string face in s.Faces)
+        for (int i = 0; i < s.Faces.Length; i++)
         {
+            FaceArgument face = ParseFaceArgument(s.Faces[i]);
             identities.Add(ParseFace(face, codec, s.Width, s.Height, cancellationToken));
+            if (!s.Quiet)
+            {
+                await Console.Error.WriteLineAsync(Describe(i + 1, face, s.Width, s.Height)).ConfigureAwait(false);
+            }
         }
 
         StyleInput? style = null;
@@ -232,41 +237,54 @@ internal static class GenerateCommand
     /// </summary>
     internal static bool ShowsProgress(bool quiet, bool progress, bool errorRedirected) => !quiet && (progress || !errorRedirected);
 
-    /// <summary><c>PHOTO</c>, <c>PHOTO@x0,y0,x1,y1</c> or <c>PHOTO@MASK.png</c>.</summary>
-    internal static IdentityInput ParseFace(string value, IImageCodec codec, int width, int height, CancellationToken cancellationToken)
+    /// <summary>
+    /// Splits a <c>--face</c> value, <c>PHOTO</c>, <c>PHOTO@x0,y0,x1,y1</c> (pixel corners in the output image, the
+    /// notation <c>faces</c> prints) or <c>PHOTO@MASK.png</c>, without reading any file.
+    /// </summary>
+    internal static FaceArgument ParseFaceArgument(string value)
     {
         int at = value.LastIndexOf('@');
-        string photoPath = at > 0 ? value[..at] : value;
-        IdentityRegion? region = null;
-        if (at > 0)
+        if (at <= 0)
         {
-            string place = value[(at + 1)..];
-            string[] parts = place.Split(',');
-            if (parts.Length == 4 && parts.All(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
-            {
-                float[] v = [.. parts.Select(p => float.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture))];
-                if (!(v[2] > v[0] && v[3] > v[1]))
-                {
-                    throw new FaceStudioValidationException("--face", $"The box in '{value}' must be x0,y0,x1,y1 with x1 > x0 and y1 > y0.");
-                }
-
-                region = IdentityRegion.FromBox(new RegionBox(v[0], v[1], v[2] - v[0], v[3] - v[1]));
-            }
-            else
-            {
-                RgbImage mask = codec.Decode(place, cancellationToken: cancellationToken);
-                if (mask.Width != width || mask.Height != height)
-                {
-                    mask = ImageResize.Resize(mask, width, height, ResizeFilter.Bilinear);
-                }
-
-                region = IdentityRegion.FromMaskImage(mask);
-            }
+            return new FaceArgument(value, null, null);
         }
 
-        RgbImage photo = codec.Decode(photoPath, cancellationToken: cancellationToken);
-        return new IdentityInput { Photos = [new IdentityPhoto(photoPath, photo)], Region = region };
+        string place = value[(at + 1)..];
+        return RegionBox.LooksLikeBox(place)
+            ? new FaceArgument(value[..at], RegionBox.Parse(place, "--face"), null)
+            : new FaceArgument(value[..at], null, place);
     }
+
+    /// <summary>Decodes the photo (and mask) a <c>--face</c> value names into an identity input.</summary>
+    internal static IdentityInput ParseFace(FaceArgument face, IImageCodec codec, int width, int height, CancellationToken cancellationToken)
+    {
+        IdentityRegion? region = null;
+        if (face.Box is { } box)
+        {
+            region = IdentityRegion.FromBox(box);
+        }
+        else if (face.MaskPath is { } maskPath)
+        {
+            RgbImage mask = codec.Decode(maskPath, cancellationToken: cancellationToken);
+            if (mask.Width != width || mask.Height != height)
+            {
+                mask = ImageResize.Resize(mask, width, height, ResizeFilter.Bilinear);
+            }
+
+            region = IdentityRegion.FromMaskImage(mask);
+        }
+
+        RgbImage photo = codec.Decode(face.PhotoPath, cancellationToken: cancellationToken);
+        return new IdentityInput { Photos = [new IdentityPhoto(face.PhotoPath, photo)], Region = region };
+    }
+
+    /// <summary>What the CLI read from the <paramref name="number"/>-th <c>--face</c> (1-based), for the console.</summary>
+    internal static string Describe(int number, FaceArgument face, int width, int height) =>
+        string.Create(CultureInfo.InvariantCulture, $"face {number}: {face.PhotoPath}, ") + (face.Box is { } box
+            ? "region " + box.Describe()
+            : face.MaskPath is { } mask
+                ? string.Create(CultureInfo.InvariantCulture, $"region mask {mask} (stretched to {width}×{height})")
+                : "no region (placed automatically)");
 
     internal static (int Width, int Height) ParseSize(string value)
     {

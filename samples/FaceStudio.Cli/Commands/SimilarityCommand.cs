@@ -26,7 +26,8 @@ internal static class SimilarityCommand
         var embedder = ModelResolver.EmbedderOption();
         var models = ModelResolver.ModelsOption();
         var command = new Command("similarity",
-            "Print the ArcFace cosine similarity between an identity and each face found in a generated image, one line per face.")
+            "Print the ArcFace cosine similarity between an identity and each face found in a generated image, one line per face "
+            + "(with its box as pixel corners x0,y0,x1,y1).")
         {
             face, image, detector, embedder, models,
         };
@@ -61,7 +62,7 @@ internal static class SimilarityCommand
         {
             var b = scores[i].Face.Box;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"#{i} similarity {scores[i].Similarity:F4} box {b.X1:F1},{b.Y1:F1},{b.X2:F1},{b.Y2:F1} score {scores[i].Face.Score:F3}"));
+                $"#{i} similarity {scores[i].Similarity:F4} box {b.X:F1},{b.Y:F1},{b.Right:F1},{b.Bottom:F1} score {scores[i].Face.Score:F3}"));
         }
 
         return 0;

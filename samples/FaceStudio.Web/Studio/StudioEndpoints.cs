@@ -7,6 +7,7 @@ using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 using Microsoft.Extensions.Options;
 
@@ -74,7 +75,7 @@ internal static class StudioEndpoints
             Json);
     }
 
-    /// <summary><c>POST /faces</c>: file <c>photo</c> → <c>{ width, height, detector, total, faces: [{ index, x1, y1, x2, y2, score }] }</c>.</summary>
+    /// <summary><c>POST /faces</c>: file <c>photo</c> → <c>{ width, height, detector, total, faces: [{ index, x0, y0, x1, y1, score }] }</c> (box corners in photo pixels).</summary>
     private static async Task<IResult> FacesAsync(HttpRequest request, FaceStudioPipeline pipeline, IImageCodec codec, IOptions<GenerateEndpointOptions> options, UploadDecodeGate decodeGate, CancellationToken cancellationToken)
     {
         (IFormCollection? form, IResult? error) = await ReadFormAsync(request, options.Value, "photo", cancellationToken);
@@ -101,7 +102,7 @@ internal static class StudioEndpoints
                     height = image.Height,
                     detector = detector is not null,
                     total = faces.Count,
-                    faces = faces.Take(max).Select((f, i) => new { index = i, x1 = f.Box.X1, y1 = f.Box.Y1, x2 = f.Box.X2, y2 = f.Box.Y2, score = f.Score }),
+                    faces = faces.Take(max).Select((f, i) => new { index = i, x0 = f.Box.X, y0 = f.Box.Y, x1 = f.Box.Right, y1 = f.Box.Bottom, score = f.Score }),
                 },
                 Json);
         }
@@ -293,13 +294,13 @@ internal static class StudioEndpoints
                     }
                 }
 
-                FaceBox? box = best >= 0 && faces[best].Faces.Count > 0 ? faces[best].Faces[0].Box : null;
+                RegionBox? box = best >= 0 && faces[best].Faces.Count > 0 ? faces[best].Faces[0].Box : null;
                 similarity.Add(new
                 {
                     person = studio.People[k].Index,
                     similarity = best >= 0 ? bestScore : (float?)null,
                     facesScored = faces.Count,
-                    face = box is { } b ? new { x1 = b.X1, y1 = b.Y1, x2 = b.X2, y2 = b.Y2 } : null,
+                    face = box is { } b ? new { x0 = b.X, y0 = b.Y, x1 = b.Right, y1 = b.Bottom } : null,
                 });
             }
         }
@@ -318,7 +319,7 @@ internal static class StudioEndpoints
             noise = m.Noise,
             regionMode = m.RegionMode?.ToString(),
             automaticRegions = studio.AutomaticRegions,
-            regions = m.Regions.Select(r => new { x = r.X * scale, y = r.Y * scale, width = r.Width * scale, height = r.Height * scale }),
+            regions = m.Regions.Select(r => new { x0 = r.X * scale, y0 = r.Y * scale, x1 = r.Right * scale, y1 = r.Bottom * scale }),
             timings = new
             {
                 identityEncodingMs = encoding.TotalMilliseconds + m.Timings.IdentityEncoding.TotalMilliseconds,

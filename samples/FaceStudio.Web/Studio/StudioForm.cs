@@ -30,7 +30,7 @@ internal sealed record StudioPerson(int Index, IReadOnlyList<IdentityPhoto> Phot
 /// The studio page's multipart form: the fields of <c>POST /generate</c> (<c>prompt</c>, <c>negative</c>, <c>steps</c>,
 /// <c>seed</c>, <c>scheduler</c>, <c>guidance</c>, <c>alpha</c>, <c>width</c>, <c>height</c>, file <c>style</c>) and, per
 /// person k, files <c>person{k}</c> (one or more photos), <c>pick{k}</c> (comma-separated face index per photo, detector
-/// order, empty = the largest face) and <c>region{k}</c> (<c>x,y,width,height</c> in output pixels); <c>regions</c> is
+/// order, empty = the largest face) and <c>region{k}</c> (<c>x0,y0,x1,y1</c>, pixel corners in the output); <c>regions</c> is
 /// <c>draw</c> (default) or <c>auto</c> (from the style image's faces); <c>noise</c> names a noise source.
 /// </summary>
 internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<StudioPerson> People, bool AutomaticRegions, string? Noise)
@@ -196,19 +196,22 @@ internal sealed record StudioForm(GenerationRequest Request, IReadOnlyList<Studi
             return null;
         }
 
-        string[] parts = raw.Split(',');
-        var v = new float[4];
-        if (parts.Length != 4 || !parts.Select((p, i) => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]) && float.IsFinite(v[i])).All(ok => ok))
+        RegionBox box;
+        try
         {
-            throw new StudioFieldException(key, $"A region is 'x,y,width,height' in pixels but '{raw}' was sent.");
+            box = RegionBox.Parse(raw, key);
+        }
+        catch (FaceStudioValidationException ex)
+        {
+            throw new StudioFieldException(key, ex.Message, ex);
         }
 
-        if (v[2] < 1 || v[3] < 1 || v[0] >= width || v[1] >= height || v[0] + v[2] <= 0 || v[1] + v[3] <= 0)
+        if (box.X >= width || box.Y >= height || box.Right <= 0 || box.Bottom <= 0)
         {
-            throw new StudioFieldException(key, Inv($"The region of person {k + 1} ({raw}) must have a size and overlap the {width}×{height} picture."));
+            throw new StudioFieldException(key, Inv($"The region of person {k + 1} (x0,y0,x1,y1 = {raw}) must overlap the {width}×{height} picture."));
         }
 
-        return new RegionBox(v[0], v[1], v[2], v[3]);
+        return box;
     }
 
     private static int Int(IFormCollection form, string key, int fallback) =>

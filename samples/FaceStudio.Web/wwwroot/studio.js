@@ -318,11 +318,11 @@
         };
         // The boxes are a mouse shortcut; the chips below are the buttons (boxes of one photo often overlap).
         const b = el("div", { class: "face-box", "aria-hidden": "true", "data-picked": String(photo.pick === i), title: `Face ${i + 1} · score ${fmt(f.score)}`, onclick: pick });
-        const x1 = Math.max(0, f.x1), y1 = Math.max(0, f.y1);
-        b.style.left = `${(100 * x1) / photo.width}%`;
-        b.style.top = `${(100 * y1) / photo.height}%`;
-        b.style.width = `${(100 * (Math.min(photo.width, f.x2) - x1)) / photo.width}%`;
-        b.style.height = `${(100 * (Math.min(photo.height, f.y2) - y1)) / photo.height}%`;
+        const x0 = Math.max(0, f.x0), y0 = Math.max(0, f.y0);
+        b.style.left = `${(100 * x0) / photo.width}%`;
+        b.style.top = `${(100 * y0) / photo.height}%`;
+        b.style.width = `${(100 * (Math.min(photo.width, f.x1) - x0)) / photo.width}%`;
+        b.style.height = `${(100 * (Math.min(photo.height, f.y1) - y0)) / photo.height}%`;
         b.append(el("span", {}, String(i + 1)));
         frame.append(b);
         chips.append(el("button", {
@@ -460,7 +460,7 @@
       g.font = "bold 16px system-ui, sans-serif";
       g.fillText(String(i + 1), x + 8, y + 19);
       const px = regionPixels(r);
-      readout.push(`Person ${i + 1}: x ${px[0]}, y ${px[1]}, ${px[2]}×${px[3]} px`);
+      readout.push(`Person ${i + 1}: x0,y0,x1,y1 ${px.join(",")} (${px[2] - px[0]}×${px[3] - px[1]} px)`);
     });
     $("#region-readout").textContent = readout.join(" · ");
     $$("#region-targets input").forEach((input, i) => { input.checked = i === state.active; });
@@ -469,7 +469,7 @@
   function regionPixels(r) {
     const { w, h } = size();
     const x = Math.round(r.x * w), y = Math.round(r.y * h);
-    return [x, y, Math.max(1, Math.round(r.w * w)), Math.max(1, Math.round(r.h * h))];
+    return [x, y, x + Math.max(1, Math.round(r.w * w)), y + Math.max(1, Math.round(r.h * h))];
   }
 
   function wireCanvas() {
@@ -690,9 +690,9 @@
     entry.regions.forEach((r, i) => {
       const color = entry.inputs.people[i] ? entry.inputs.people[i].color : COLORS[i % COLORS.length];
       const rect = document.createElementNS(ns, "rect");
-      for (const [k, v] of Object.entries({ x: r.x, y: r.y, width: r.width, height: r.height, fill: color + "40", stroke: color, "stroke-width": 3, "vector-effect": "non-scaling-stroke" })) rect.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ x: r.x0, y: r.y0, width: r.x1 - r.x0, height: r.y1 - r.y0, fill: color + "40", stroke: color, "stroke-width": 3, "vector-effect": "non-scaling-stroke" })) rect.setAttribute(k, v);
       const label = document.createElementNS(ns, "text");
-      for (const [k, v] of Object.entries({ x: r.x + 3, y: r.y + Math.max(8, entry.height / 16), fill: "#fff", stroke: color, "stroke-width": 0.5, "font-size": Math.max(8, entry.height / 16), "font-weight": "bold" })) label.setAttribute(k, v);
+      for (const [k, v] of Object.entries({ x: r.x0 + 3, y: r.y0 + Math.max(8, entry.height / 16), fill: "#fff", stroke: color, "stroke-width": 0.5, "font-size": Math.max(8, entry.height / 16), "font-weight": "bold" })) label.setAttribute(k, v);
       label.textContent = String(i + 1);
       svg.append(rect, label);
     });
@@ -734,8 +734,8 @@
       let sx = 0, sy = 0, sw = img.naturalWidth, sh = img.naturalHeight;
       if (p.face && p.width) {
         const fx = img.naturalWidth / p.width, fy = img.naturalHeight / p.height;
-        const cx = ((p.face.x1 + p.face.x2) / 2) * fx, cy = ((p.face.y1 + p.face.y2) / 2) * fy;
-        const side = Math.min(Math.max((p.face.x2 - p.face.x1) * fx, (p.face.y2 - p.face.y1) * fy) * 1.8, img.naturalWidth, img.naturalHeight);
+        const cx = ((p.face.x0 + p.face.x1) / 2) * fx, cy = ((p.face.y0 + p.face.y1) / 2) * fy;
+        const side = Math.min(Math.max((p.face.x1 - p.face.x0) * fx, (p.face.y1 - p.face.y0) * fy) * 1.8, img.naturalWidth, img.naturalHeight);
         sx = Math.min(Math.max(0, cx - side / 2), img.naturalWidth - side);
         sy = Math.min(Math.max(0, cy - side / 2), img.naturalHeight - side);
         sw = sh = side;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -105,7 +106,7 @@ public sealed class BlazeFaceDecoder
                 keypoints[k] = new Vector2((float)kx, (float)ky);
             }
 
-            candidates.Add(new FaceCandidate(new FaceBox((float)x1, (float)y1, (float)x2, (float)y2), score, keypoints.ToArray()));
+            candidates.Add(new FaceCandidate(RegionBox.FromCorners((float)x1, (float)y1, (float)x2, (float)y2), score, keypoints.ToArray()));
         }
     }
 

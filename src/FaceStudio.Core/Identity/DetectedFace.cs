@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -6,6 +7,12 @@ namespace FaceStudio.Core.Identity;
 /// One face found by an <see cref="IFaceDetector"/>: its box, confidence and the five landmarks that
 /// alignment needs, all in pixel coordinates of the photo.
 /// </summary>
+/// <remarks>
+/// The final result of detection, what alignment and embedding consume. A BlazeFace-style detector first finds
+/// <see cref="FaceCandidate"/>s (six coarse BlazeFace keypoints, used only to place the landmark crop) and turns each
+/// into a <see cref="DetectedFace"/> once the landmark stage has given the five alignment landmarks; SCRFD gives
+/// these directly. Both use the same <see cref="Regions.RegionBox"/>.
+/// </remarks>
 public sealed class DetectedFace
 {
     /// <summary>Number of landmarks: left eye, right eye, nose tip, left and right mouth corners (as seen in the image).</summary>
@@ -14,7 +21,7 @@ public sealed class DetectedFace
     private readonly Vector2[] _landmarks;
 
     /// <summary>Creates a detection; <paramref name="landmarks"/> must hold exactly <see cref="LandmarkCount"/> points.</summary>
-    public DetectedFace(FaceBox box, float score, IReadOnlyList<Vector2> landmarks)
+    public DetectedFace(RegionBox box, float score, IReadOnlyList<Vector2> landmarks)
     {
         ArgumentNullException.ThrowIfNull(landmarks);
         if (landmarks.Count != LandmarkCount)
@@ -27,8 +34,8 @@ public sealed class DetectedFace
         _landmarks = [.. landmarks];
     }
 
-    /// <summary>The face box.</summary>
-    public FaceBox Box { get; }
+    /// <summary>The face box in photo pixels (corners as the detector decoded them; not clamped to the image).</summary>
+    public RegionBox Box { get; }
 
     /// <summary>Detector confidence in [0, 1].</summary>
     public float Score { get; }
@@ -40,5 +47,5 @@ public sealed class DetectedFace
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"face [{Box.X1:F1}, {Box.Y1:F1}, {Box.X2:F1}, {Box.Y2:F1}] score {Score:F3}");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"face [{Box.X:F1}, {Box.Y:F1}, {Box.Right:F1}, {Box.Bottom:F1}] score {Score:F3}");
 }

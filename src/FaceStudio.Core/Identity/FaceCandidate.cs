@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -7,6 +8,14 @@ namespace FaceStudio.Core.Identity;
 /// keypoints (subject's right eye, left eye, nose tip, mouth centre, right ear tragion, left ear tragion; the first
 /// on the image's left), all in photo pixels with pixel edges on integers (a pixel's centre at <c>x + 0.5</c>).
 /// </summary>
+/// <remarks>
+/// Not a <see cref="DetectedFace"/>: a candidate is the first stage's output (<see cref="BlazeFaceDecoder"/>,
+/// <see cref="WeightedNonMaximumSuppression"/>) and carries BlazeFace's six coarse keypoints, which only place the
+/// crop for the landmark stage (<see cref="IFaceLandmarker"/>, <see cref="FaceMeshGeometry"/>). A
+/// <see cref="DetectedFace"/> is what an <see cref="IFaceDetector"/> returns at the end: the five InsightFace
+/// alignment landmarks (eyes, nose, mouth corners) the embedder aligns on. Both use the same
+/// <see cref="Regions.RegionBox"/>.
+/// </remarks>
 public sealed class FaceCandidate
 {
     /// <summary>Number of BlazeFace keypoints.</summary>
@@ -15,7 +24,7 @@ public sealed class FaceCandidate
     private readonly Vector2[] _keypoints;
 
     /// <summary>Creates a candidate; <paramref name="keypoints"/> must hold exactly <see cref="KeypointCount"/> points.</summary>
-    public FaceCandidate(FaceBox box, float score, IReadOnlyList<Vector2> keypoints)
+    public FaceCandidate(RegionBox box, float score, IReadOnlyList<Vector2> keypoints)
     {
         ArgumentNullException.ThrowIfNull(keypoints);
         if (keypoints.Count != KeypointCount)
@@ -28,8 +37,8 @@ public sealed class FaceCandidate
         _keypoints = [.. keypoints];
     }
 
-    /// <summary>The face box.</summary>
-    public FaceBox Box { get; }
+    /// <summary>The face box in photo pixels (corners as the detector decoded them; not clamped to the image).</summary>
+    public RegionBox Box { get; }
 
     /// <summary>Detector confidence in [0, 1].</summary>
     public float Score { get; }
@@ -39,5 +48,5 @@ public sealed class FaceCandidate
 
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"candidate [{Box.X1:F1}, {Box.Y1:F1}, {Box.X2:F1}, {Box.Y2:F1}] score {Score:F3}");
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"candidate [{Box.X:F1}, {Box.Y:F1}, {Box.Right:F1}, {Box.Bottom:F1}] score {Score:F3}");
 }

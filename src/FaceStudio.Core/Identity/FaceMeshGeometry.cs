@@ -33,7 +33,7 @@ public static class FaceMeshGeometry
             throw new FaceStudioValidationException(nameof(candidate), $"A face crop needs a box with a positive, finite size, but the box is {box}.");
         }
 
-        double cx = (box.X1 + box.X2) / 2.0, cy = (box.Y1 + box.Y2) / 2.0;
+        double cx = (box.X + box.Right) / 2.0, cy = (box.Y + box.Bottom) / 2.0;
         Vector2 eyes = candidate.Keypoints[1] - candidate.Keypoints[0];
         double angle = Math.Atan2(eyes.Y, eyes.X);
         double scale = cropSize / (double)side;

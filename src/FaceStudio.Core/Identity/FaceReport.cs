@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -11,7 +12,7 @@ namespace FaceStudio.Core.Identity;
 /// <param name="Landmarks">The five landmarks as <c>[x0, y0, …, x4, y4]</c> in photo pixels.</param>
 /// <param name="BelowMinimumSize">True when the face's shorter side is below the configured minimum (a warning, not an error).</param>
 public sealed record FaceReport(
-    string Source, int FaceIndex, int FacesInPhoto, FaceBox Box, float Score, IReadOnlyList<float> Landmarks, bool BelowMinimumSize)
+    string Source, int FaceIndex, int FacesInPhoto, RegionBox Box, float Score, IReadOnlyList<float> Landmarks, bool BelowMinimumSize)
 {
     /// <summary>The shorter side of the face box in pixels.</summary>
     public float Size => Box.ShortSide;

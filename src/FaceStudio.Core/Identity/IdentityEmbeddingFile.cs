@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -43,10 +44,10 @@ public static class IdentityEmbeddingFile
             w.WriteNumber("faces", f.FacesInPhoto);
             w.WriteNumber("score", f.Score);
             w.WriteStartArray("box");
-            w.WriteNumberValue(f.Box.X1);
-            w.WriteNumberValue(f.Box.Y1);
-            w.WriteNumberValue(f.Box.X2);
-            w.WriteNumberValue(f.Box.Y2);
+            w.WriteNumberValue(f.Box.X);
+            w.WriteNumberValue(f.Box.Y);
+            w.WriteNumberValue(f.Box.Right);
+            w.WriteNumberValue(f.Box.Bottom);
             w.WriteEndArray();
             w.WriteStartArray("landmarks");
             foreach (float v in f.Landmarks)
@@ -179,7 +180,7 @@ public static class IdentityEmbeddingFile
                     src.GetProperty("photo").GetString() ?? "",
                     src.TryGetProperty("face", out var fi) ? fi.GetInt32() : 0,
                     src.TryGetProperty("faces", out var fc) ? fc.GetInt32() : 1,
-                    new FaceBox(box[0], box[1], box[2], box[3]),
+                    RegionBox.FromCorners(box[0], box[1], box[2], box[3]),
                     src.TryGetProperty("score", out var sc) ? sc.GetSingle() : 0f,
                     landmarks,
                     src.TryGetProperty("belowMinimumSize", out var bm) && bm.GetBoolean()));

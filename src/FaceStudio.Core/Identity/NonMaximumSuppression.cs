@@ -1,3 +1,5 @@
+using FaceStudio.Core.Regions;
+
 namespace FaceStudio.Core.Identity;
 
 /// <summary>
@@ -9,7 +11,7 @@ public static class NonMaximumSuppression
     /// <summary>
     /// Returns the indices of the boxes to keep, best score first. Ties in score keep the input order.
     /// </summary>
-    public static IReadOnlyList<int> Apply(IReadOnlyList<FaceBox> boxes, IReadOnlyList<float> scores, float iouThreshold)
+    public static IReadOnlyList<int> Apply(IReadOnlyList<RegionBox> boxes, IReadOnlyList<float> scores, float iouThreshold)
     {
         ArgumentNullException.ThrowIfNull(boxes);
         ArgumentNullException.ThrowIfNull(scores);
@@ -30,8 +32,8 @@ public static class NonMaximumSuppression
             }
 
             keep.Add(i);
-            FaceBox bi = boxes[i];
-            float areaI = (bi.X2 - bi.X1 + 1) * (bi.Y2 - bi.Y1 + 1);
+            RegionBox bi = boxes[i];
+            float areaI = (bi.Right - bi.X + 1) * (bi.Bottom - bi.Y + 1);
             for (int oj = oi + 1; oj < order.Length; oj++)
             {
                 int j = order[oj];
@@ -40,11 +42,11 @@ public static class NonMaximumSuppression
                     continue;
                 }
 
-                FaceBox bj = boxes[j];
-                float w = Math.Max(0f, Math.Min(bi.X2, bj.X2) - Math.Max(bi.X1, bj.X1) + 1);
-                float h = Math.Max(0f, Math.Min(bi.Y2, bj.Y2) - Math.Max(bi.Y1, bj.Y1) + 1);
+                RegionBox bj = boxes[j];
+                float w = Math.Max(0f, Math.Min(bi.Right, bj.Right) - Math.Max(bi.X, bj.X) + 1);
+                float h = Math.Max(0f, Math.Min(bi.Bottom, bj.Bottom) - Math.Max(bi.Y, bj.Y) + 1);
                 float inter = w * h;
-                float areaJ = (bj.X2 - bj.X1 + 1) * (bj.Y2 - bj.Y1 + 1);
+                float areaJ = (bj.Right - bj.X + 1) * (bj.Bottom - bj.Y + 1);
                 float iou = inter / (areaI + areaJ - inter);
                 if (!(iou <= iouThreshold))
                 {

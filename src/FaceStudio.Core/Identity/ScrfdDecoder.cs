@@ -1,5 +1,6 @@
 using System.Numerics;
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -71,7 +72,7 @@ public sealed class ScrfdDecoder
         // numpy divides the float32 boxes by the Python float det_scale in float32.
         float scale = (float)detScale;
         float threshold = _options.ScoreThreshold;
-        var boxes = new List<FaceBox>();
+        var boxes = new List<RegionBox>();
         var kept = new List<float>();
         var points = new List<Vector2[]>();
         for (int level = 0; level < levels; level++)
@@ -92,7 +93,7 @@ public sealed class ScrfdDecoder
 
                 Vector2 c = AnchorCentre(i, stride, _options.InputWidth, _options.AnchorsPerLocation);
                 int b = i * 4;
-                boxes.Add(new FaceBox(
+                boxes.Add(RegionBox.FromCorners(
                     (c.X - (d[b] * fs)) / scale,
                     (c.Y - (d[b + 1] * fs)) / scale,
                     (c.X + (d[b + 2] * fs)) / scale,

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Identity;
 
@@ -54,10 +55,10 @@ public static class WeightedNonMaximumSuppression
                 var c = candidates[j];
                 float w = c.Score;
                 total += w;
-                x1 += w * c.Box.X1;
-                y1 += w * c.Box.Y1;
-                x2 += w * c.Box.X2;
-                y2 += w * c.Box.Y2;
+                x1 += w * c.Box.X;
+                y1 += w * c.Box.Y;
+                x2 += w * c.Box.Right;
+                y2 += w * c.Box.Bottom;
                 for (int k = 0; k < keypoints.Length; k++)
                 {
                     keypoints[k] += w * c.Keypoints[k];
@@ -76,17 +77,17 @@ public static class WeightedNonMaximumSuppression
                 keypoints[k] /= total;
             }
 
-            result.Add(new FaceCandidate(new FaceBox(x1 / total, y1 / total, x2 / total, y2 / total), best.Score, keypoints));
+            result.Add(new FaceCandidate(RegionBox.FromCorners(x1 / total, y1 / total, x2 / total, y2 / total), best.Score, keypoints));
         }
 
         return result;
     }
 
     /// <summary>Intersection over union of two boxes with continuous areas; 0 when either is empty.</summary>
-    public static float IoU(FaceBox a, FaceBox b)
+    public static float IoU(RegionBox a, RegionBox b)
     {
-        float w = Math.Min(a.X2, b.X2) - Math.Max(a.X1, b.X1);
-        float h = Math.Min(a.Y2, b.Y2) - Math.Max(a.Y1, b.Y1);
+        float w = Math.Min(a.Right, b.Right) - Math.Max(a.X, b.X);
+        float h = Math.Min(a.Bottom, b.Bottom) - Math.Max(a.Y, b.Y);
         if (w <= 0f || h <= 0f)
         {
             return 0f;

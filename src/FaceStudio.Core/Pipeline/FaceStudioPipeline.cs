@@ -656,7 +656,7 @@ public sealed class FaceStudioPipeline : IDisposable
                 }
             }
 
-            boxes[k] = x1 < 0 ? default : new RegionBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+            boxes[k] = x1 < 0 ? default : RegionBox.FromCorners(x0, y0, x1 + 1, y1 + 1);
         }
 
         return boxes;

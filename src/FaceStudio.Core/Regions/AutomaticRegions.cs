@@ -56,7 +56,7 @@ public static class AutomaticRegions
         {
             chosen = Enumerable.Range(0, faces.Count)
                 .Where(i => faces[i].Score >= options.MinScore)
-                .OrderBy(i => BoxOf(faces[i]).CenterX)
+                .OrderBy(i => faces[i].Box.CenterX)
                 .ThenBy(i => i)
                 .ToArray();
             if (chosen.Length != identityCount)
@@ -70,18 +70,11 @@ public static class AutomaticRegions
         var regions = new IdentityRegion[identityCount];
         for (int k = 0; k < identityCount; k++)
         {
-            RegionBox person = options.Rule.Expand(BoxOf(faces[chosen[k]]), sourceWidth, sourceHeight);
+            RegionBox person = options.Rule.Expand(faces[chosen[k]].Box, sourceWidth, sourceHeight);
             regions[k] = IdentityRegion.FromBox(person.Rescale(sx, sy));
         }
 
         return regions;
-    }
-
-    /// <summary>The face box of a detection as a region box (left, top, width, height).</summary>
-    public static RegionBox BoxOf(DetectedFace face)
-    {
-        ArgumentNullException.ThrowIfNull(face);
-        return new RegionBox(face.Box.X1, face.Box.Y1, face.Box.Width, face.Box.Height);
     }
 
     private static void CheckPositive(string name, int value)

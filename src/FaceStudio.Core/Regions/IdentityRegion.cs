@@ -13,7 +13,16 @@ public abstract class IdentityRegion
     private protected IdentityRegion() { }
 
     /// <summary>A box in pixels of the generated image; cells it partly covers get their covered fraction.</summary>
-    public static IdentityRegion FromBox(RegionBox box) => new BoxRegion(box);
+    /// <exception cref="FaceStudioValidationException">The box has a corner that is not a finite number, or no area (right not past left, bottom not below top).</exception>
+    public static IdentityRegion FromBox(RegionBox box)
+    {
+        if (!float.IsFinite(box.X) || !float.IsFinite(box.Y) || !float.IsFinite(box.Right) || !float.IsFinite(box.Bottom) || !(box.Right > box.X && box.Bottom > box.Y))
+        {
+            throw new FaceStudioValidationException(nameof(box), $"A region box needs finite corners x0,y0,x1,y1 with x1 > x0 and y1 > y0 but is {box}.");
+        }
+
+        return new BoxRegion(box);
+    }
 
     /// <summary>A soft mask [H, W] with values in [0, 1] (1 = inside); stretched to the generated image's size.</summary>
     public static IdentityRegion FromMask(FloatTensor mask)

@@ -37,6 +37,6 @@ public sealed record PersonRegionRule
         float width = face.Width * WidthFactor;
         float top = face.Y - (AboveFactor * face.Height);
         float bottom = face.Bottom + (BelowFactor * face.Height);
-        return new RegionBox(face.CenterX - (width / 2f), top, width, bottom - top).ClampTo(imageWidth, imageHeight);
+        return RegionBox.FromSize(face.CenterX - (width / 2f), top, width, bottom - top).ClampTo(imageWidth, imageHeight);
     }
 }

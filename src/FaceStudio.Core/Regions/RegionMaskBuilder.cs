@@ -88,7 +88,7 @@ public static class RegionMaskBuilder
     /// <summary>A mask set where every identity covers the whole image (one identity: plain IP-Adapter).</summary>
     public static RegionMaskSet Full(int identityCount, int imageWidth, int imageHeight, RegionMaskOptions? options = null)
     {
-        var box = IdentityRegion.FromBox(new RegionBox(0, 0, imageWidth, imageHeight));
+        var box = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, imageWidth, imageHeight));
         return Build(Enumerable.Repeat(box, identityCount).ToArray(), identityCount, imageWidth, imageHeight, options);
     }
 

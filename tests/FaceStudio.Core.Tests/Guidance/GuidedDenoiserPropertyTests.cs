@@ -15,7 +15,7 @@ public class GuidedDenoiserPropertyTests
     private const int C = ToyAttentionDenoiser.Channels;
 
     private static readonly RegionMaskSet LeftRight = RegionMaskBuilder.Build(
-        [IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)), IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64))], 2, Size, Size);
+        [IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)), IdentityRegion.FromBox(RegionBox.FromSize(32, 0, 32, 64))], 2, Size, Size);
 
     private static GuidanceRequest Request(params float[][] faces) => new(new FloatTensor(Random(1, T * D), T, D), new FloatTensor(Random(2, T * D), T, D), faces.Select((f, i) => IdentityGuidance.Single(f, 0.7f + (0.2f * i))).ToArray())
     {
@@ -79,7 +79,7 @@ public class GuidedDenoiserPropertyTests
     {
         // Overlapping soft regions so the blend weights are fractional and overlap.
         RegionMaskSet regions = RegionMaskBuilder.Build(
-            [IdentityRegion.FromBox(new RegionBox(0, 4, 40, 50)), IdentityRegion.FromBox(new RegionBox(20, 0, 44, 64))], 2, Size, Size, new RegionMaskOptions { SoftEdgeRadius = 1 });
+            [IdentityRegion.FromBox(RegionBox.FromSize(0, 4, 40, 50)), IdentityRegion.FromBox(RegionBox.FromSize(20, 0, 44, 64))], 2, Size, Size, new RegionMaskOptions { SoftEdgeRadius = 1 });
         var denoiser = new RecordingDenoiser(new DenoiserCapabilities { LatentChannels = C, ContextDim = D, FixedBatchSize = fixedBatch });
         var options = new GuidanceOptions { Alpha = 0.3f, GuidanceScale = 6f, IdentityGuidanceScale = identityScale };
         GuidanceRequest request = Request(Random(20, F), Random(21, F));

@@ -2,6 +2,7 @@ using System.Numerics;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Tests.Identity;
 
@@ -60,7 +61,7 @@ public class BlazeFaceDecoderTests
         var face = Assert.Single(decoder.Decode(s1, s2, r1, r2, Canvas(256, 0.5)));
         Assert.Equal(BlazeFaceDecoder.Score(3f), face.Score);
         float cx = 48 + 4, cy = 16 - 2;
-        Assert.Equal(new FaceBox((cx - 20) * 2, (cy - 30) * 2, (cx + 20) * 2, (cy + 30) * 2), face.Box);
+        Assert.Equal(RegionBox.FromCorners((cx - 20) * 2, (cy - 30) * 2, (cx + 20) * 2, (cy + 30) * 2), face.Box);
         for (int k = 0; k < 6; k++)
         {
             var want = new Vector2((48 + reg[4 + (2 * k)]) * 2, (16 + reg[5 + (2 * k)]) * 2);

@@ -1,13 +1,14 @@
 using System.Numerics;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Tests.Identity;
 
 public class FaceMeshGeometryTests
 {
     private static FaceCandidate Face(Vector2 leftEye, Vector2 rightEye) =>
-        new(new FaceBox(100, 50, 140, 110), 0.9f, [leftEye, rightEye, default, default, default, default]);
+        new(RegionBox.FromCorners(100, 50, 140, 110), 0.9f, [leftEye, rightEye, default, default, default, default]);
 
     [Fact]
     public void Level_eyes_give_an_axis_aligned_crop_of_one_and_a_half_times_the_longer_side()
@@ -69,7 +70,7 @@ public class FaceMeshGeometryTests
     [Fact]
     public void Bad_inputs_are_typed_errors()
     {
-        var empty = new FaceCandidate(new FaceBox(10, 10, 10, 10), 0.9f, new Vector2[6]);
+        var empty = new FaceCandidate(RegionBox.FromCorners(10, 10, 10, 10), 0.9f, new Vector2[6]);
         Assert.Throws<FaceStudioValidationException>(() => FaceMeshGeometry.PhotoToCrop(empty, 192));
         Assert.Throws<ModelContractException>(() => FaceMeshGeometry.MeshToPhoto(new float[10], SimilarityTransform.Identity, new Vector3[468]));
     }

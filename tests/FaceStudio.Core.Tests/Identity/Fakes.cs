@@ -1,6 +1,7 @@
 using System.Numerics;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 using FaceStudio.Core.Tensors;
 using Microsoft.Extensions.Logging;
 
@@ -20,7 +21,7 @@ internal sealed class FakeDetector : IFaceDetector
     public static DetectedFace Face(float ox, float oy, float s, float score)
     {
         var lm = FaceAlignment.ArcFaceTemplate.Select(p => new Vector2((p.X * s) + ox, (p.Y * s) + oy)).ToArray();
-        return new DetectedFace(new FaceBox(ox, oy, ox + (112 * s), oy + (112 * s)), score, lm);
+        return new DetectedFace(RegionBox.FromCorners(ox, oy, ox + (112 * s), oy + (112 * s)), score, lm);
     }
 }
 

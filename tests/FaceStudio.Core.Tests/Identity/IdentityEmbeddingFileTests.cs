@@ -1,5 +1,6 @@
 using System.Text;
 using FaceStudio.Core.Identity;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Tests.Identity;
 
@@ -11,7 +12,7 @@ public class IdentityEmbeddingFileTests
     [Fact]
     public void Round_trips_vector_and_sources()
     {
-        var report = new FaceReport("a.jpg", 1, 3, new FaceBox(1.5f, 2, 30, 40.25f), 0.875f, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true);
+        var report = new FaceReport("a.jpg", 1, 3, RegionBox.FromCorners(1.5f, 2, 30, 40.25f), 0.875f, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true);
         var id = IdentityEmbedding.FromVector([0.1f, -0.7f, 0.3f, 0.2f], [report]);
         var ms = new MemoryStream();
         IdentityEmbeddingFile.Save(id, ms);

@@ -1,6 +1,7 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 
 namespace FaceStudio.Core.Tests.Identity;
 
@@ -54,10 +55,10 @@ public class ScrfdDecoderTests
         var f = Assert.Single(faces);
         Assert.Equal(0.9f, f.Score);
         // (centre ∓ distance·stride) / det_scale
-        Assert.Equal((32 - 16) / 0.5f, f.Box.X1);
-        Assert.Equal((0 - 8) / 0.5f, f.Box.Y1);
-        Assert.Equal((32 + 32) / 0.5f, f.Box.X2);
-        Assert.Equal((0 + 48) / 0.5f, f.Box.Y2);
+        Assert.Equal((32 - 16) / 0.5f, f.Box.X);
+        Assert.Equal((0 - 8) / 0.5f, f.Box.Y);
+        Assert.Equal((32 + 32) / 0.5f, f.Box.Right);
+        Assert.Equal((0 + 48) / 0.5f, f.Box.Bottom);
         for (int p = 0; p < 5; p++)
         {
             Assert.Equal((32 + (p * 4f)) / 0.5f, f.Landmarks[p].X);
@@ -96,7 +97,7 @@ public class ScrfdDecoderTests
         var faces = d.Decode(s, b, k, 1.0);
         Assert.Equal(2, faces.Count);
         Assert.Equal(0.95f, faces[0].Score);
-        Assert.Equal(new FaceBox(8, -16, 24, 16), faces[0].Box);
+        Assert.Equal(RegionBox.FromCorners(8, -16, 24, 16), faces[0].Box);
         Assert.Equal(0.7f, faces[1].Score);
     }
 
@@ -143,7 +144,7 @@ public class NonMaximumSuppressionTests
     public void Areas_are_pixel_inclusive()
     {
         // [0,0,9,9] and [5,0,14,9]: areas 10·10, intersection 5·10 → IoU 50/150 = 1/3.
-        FaceBox[] boxes = [new(0, 0, 9, 9), new(5, 0, 14, 9)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(5, 0, 14, 9)];
         Assert.Equal([0, 1], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.4f));
         Assert.Equal([0], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.3f));
     }
@@ -152,14 +153,14 @@ public class NonMaximumSuppressionTests
     public void Suppressed_boxes_do_not_suppress_others()
     {
         // A overlaps B, B overlaps C, A does not overlap C: keep A and C.
-        FaceBox[] boxes = [new(0, 0, 9, 9), new(3, 0, 12, 9), new(7, 0, 16, 9)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(3, 0, 12, 9), RegionBox.FromCorners(7, 0, 16, 9)];
         Assert.Equal([0, 2], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f, 0.7f], 0.4f));
     }
 
     [Fact]
     public void Output_is_ordered_by_score()
     {
-        FaceBox[] boxes = [new(0, 0, 9, 9), new(50, 50, 59, 59), new(100, 0, 109, 9)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(50, 50, 59, 59), RegionBox.FromCorners(100, 0, 109, 9)];
         Assert.Equal([1, 2, 0], NonMaximumSuppression.Apply(boxes, [0.6f, 0.99f, 0.7f], 0.4f));
     }
 
@@ -167,7 +168,7 @@ public class NonMaximumSuppressionTests
     public void Overlap_equal_to_threshold_is_kept()
     {
         // IoU exactly 0.5: [0,0,9,9] vs [0,0,9,4]: inter 50, union 100.
-        FaceBox[] boxes = [new(0, 0, 9, 9), new(0, 0, 9, 4)];
+        RegionBox[] boxes = [RegionBox.FromCorners(0, 0, 9, 9), RegionBox.FromCorners(0, 0, 9, 4)];
         Assert.Equal([0, 1], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.5f));
         Assert.Equal([0], NonMaximumSuppression.Apply(boxes, [0.9f, 0.8f], 0.49f));
     }

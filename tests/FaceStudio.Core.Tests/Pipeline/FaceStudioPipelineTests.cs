@@ -63,7 +63,7 @@ public class FaceStudioPipelineTests
             {
                 Identities =
                 [
-                    IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) },
+                    IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)) },
                     IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(2))),
                 ],
             }
@@ -403,8 +403,8 @@ public class FaceStudioPipelineTests
             Flavor = GuidanceFlavor.IpAdapterFaceId,
             Identities =
             [
-                IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) },
-                IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(2))) with { Region = IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64)) },
+                IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(1))) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)) },
+                IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(PipelineFakes.UnitEmbedding(2))) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(32, 0, 32, 64)) },
             ],
         };
 
@@ -412,7 +412,7 @@ public class FaceStudioPipelineTests
 
         Assert.Equal(RegionMode.Composed, result.Metadata.RegionMode);
         Assert.Equal(2, result.Metadata.Regions.Count);
-        Assert.Equal(new RegionBox(0, 0, 4, 8), result.Metadata.Regions[0]);
-        Assert.Equal(new RegionBox(4, 0, 4, 8), result.Metadata.Regions[1]);
+        Assert.Equal(RegionBox.FromSize(0, 0, 4, 8), result.Metadata.Regions[0]);
+        Assert.Equal(RegionBox.FromSize(4, 0, 4, 8), result.Metadata.Regions[1]);
     }
 }

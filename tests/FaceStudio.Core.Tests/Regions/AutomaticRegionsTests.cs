@@ -13,7 +13,7 @@ public class AutomaticRegionsTests
 
     /// <summary>A detection with box (x, y, w × h); the landmarks play no part in regions.</summary>
     private static DetectedFace Face(float x, float y, float w, float h, float score = 1f) =>
-        new(new FaceBox(x, y, x + w, y + h), score, [.. Enumerable.Repeat(new Vector2(x + (w / 2), y + (h / 2)), DetectedFace.LandmarkCount)]);
+        new(RegionBox.FromCorners(x, y, x + w, y + h), score, [.. Enumerable.Repeat(new Vector2(x + (w / 2), y + (h / 2)), DetectedFace.LandmarkCount)]);
 
     private static float[] LatentMask(IdentityRegion region) => RegionMaskBuilder.Build([region], 1, 512, 512, new RegionMaskOptions { Levels = 1 }).Latent.Mask(0).ToArray();
 
@@ -23,10 +23,10 @@ public class AutomaticRegionsTests
         var rule = new PersonRegionRule();
 
         // Face (100, 80, 60 × 60): width 120 about centre 130, top 80 − 30, bottom 140 + 210.
-        Assert.Equal(new RegionBox(70, 50, 120, 300), rule.Expand(AutomaticRegions.BoxOf(Left), 512, 512));
+        Assert.Equal(RegionBox.FromSize(70, 50, 120, 300), rule.Expand(Left.Box, 512, 512));
 
         // Near the bottom edge the extension is cut at the image.
-        Assert.Equal(new RegionBox(70, 50, 120, 250), rule.Expand(AutomaticRegions.BoxOf(Left), 512, 300));
+        Assert.Equal(RegionBox.FromSize(70, 50, 120, 250), rule.Expand(Left.Box, 512, 300));
     }
 
     [Fact]
@@ -34,8 +34,8 @@ public class AutomaticRegionsTests
     {
         IReadOnlyList<IdentityRegion> regions = AutomaticRegions.FromFaces([Right, Faint, Left], 512, 512, 2, 512, 512);
 
-        float[] expected0 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(AutomaticRegions.BoxOf(Left), 512, 512)));
-        float[] expected1 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(AutomaticRegions.BoxOf(Right), 512, 512)));
+        float[] expected0 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(Left.Box, 512, 512)));
+        float[] expected1 = LatentMask(IdentityRegion.FromBox(new PersonRegionRule().Expand(Right.Box, 512, 512)));
         Assert.Equal(expected0, LatentMask(regions[0]));
         Assert.Equal(expected1, LatentMask(regions[1]));
     }
@@ -47,7 +47,7 @@ public class AutomaticRegionsTests
         var face = Face(200, 160, 120, 120);
         IReadOnlyList<IdentityRegion> regions = AutomaticRegions.FromFaces([Right, face], 1024, 1024, 1, 512, 512, new AutomaticRegionOptions { FaceForIdentity = [1] });
 
-        Assert.Equal(LatentMask(IdentityRegion.FromBox(new RegionBox(70, 50, 120, 300))), LatentMask(regions[0]));
+        Assert.Equal(LatentMask(IdentityRegion.FromBox(RegionBox.FromSize(70, 50, 120, 300))), LatentMask(regions[0]));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public class BicubicMaskResamplerTests
     [Fact]
     public void Builder_levels_follow_the_chosen_rule()
     {
-        IdentityRegion[] regions = [IdentityRegion.FromBox(new RegionBox(0, 0, 72, 128)), IdentityRegion.FromBox(new RegionBox(72, 0, 56, 128))];
+        IdentityRegion[] regions = [IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 72, 128)), IdentityRegion.FromBox(RegionBox.FromSize(72, 0, 56, 128))];
         RegionMaskSet area = RegionMaskBuilder.Build(regions, 2, 128, 128);
         RegionMaskSet bicubic = RegionMaskBuilder.Build(regions, 2, 128, 128, new RegionMaskOptions { Downsample = RegionMaskDownsample.Bicubic });
         Assert.Equal(area.Latent.Masks.Buffer, bicubic.Latent.Masks.Buffer);

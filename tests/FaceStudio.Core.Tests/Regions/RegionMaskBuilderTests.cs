@@ -22,7 +22,7 @@ public class RegionMaskBuilderTests
     public void Box_masks_have_the_box_area_at_every_latent_resolution()
     {
         // A box with fractional edges: area 201.5 × 299.25 px² on a 512 × 512 image.
-        var box = new RegionBox(100.25f, 60.5f, 201.5f, 299.25f);
+        var box = RegionBox.FromSize(100.25f, 60.5f, 201.5f, 299.25f);
         RegionMaskSet set = RegionMaskBuilder.Build([IdentityRegion.FromBox(box)], 1, 512, 512);
 
         Assert.Equal([64, 32, 16, 8], set.Levels.Select(l => l.Height));
@@ -38,7 +38,7 @@ public class RegionMaskBuilderTests
     public void Cells_fully_inside_are_one_and_partial_cells_hold_their_covered_fraction()
     {
         // On 64 px → 8 × 8 latents: x from 12 to 40 covers cell 1 by 4/8, cells 2–4 fully; y from 0 to 8 is row 0.
-        RegionMaskSet set = RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(12, 0, 28, 8))], 1, 64, 64, new RegionMaskOptions { Levels = 1 });
+        RegionMaskSet set = RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(12, 0, 28, 8))], 1, 64, 64, new RegionMaskOptions { Levels = 1 });
         ReadOnlySpan<float> m = set.Latent.Mask(0);
 
         Assert.Equal([0f, 0.5f, 1f, 1f, 1f, 0f, 0f, 0f], m[..8].ToArray());
@@ -67,8 +67,8 @@ public class RegionMaskBuilderTests
     [Fact]
     public void Overlaps_are_normalised_so_masks_sum_to_at_most_one()
     {
-        IdentityRegion left = IdentityRegion.FromBox(new RegionBox(0, 0, 40, 64));
-        IdentityRegion right = IdentityRegion.FromBox(new RegionBox(24, 0, 40, 64));
+        IdentityRegion left = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 40, 64));
+        IdentityRegion right = IdentityRegion.FromBox(RegionBox.FromSize(24, 0, 40, 64));
         RegionMaskSet set = RegionMaskBuilder.Build([left, right], 2, 64, 64);
 
         RegionMaskLevel l = set.Latent;
@@ -89,8 +89,8 @@ public class RegionMaskBuilderTests
     [Fact]
     public void First_wins_gives_the_overlap_to_the_earlier_identity()
     {
-        IdentityRegion left = IdentityRegion.FromBox(new RegionBox(0, 0, 40, 64));
-        IdentityRegion right = IdentityRegion.FromBox(new RegionBox(24, 0, 40, 64));
+        IdentityRegion left = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 40, 64));
+        IdentityRegion right = IdentityRegion.FromBox(RegionBox.FromSize(24, 0, 40, 64));
         RegionMaskSet set = RegionMaskBuilder.Build([left, right], 2, 64, 64, new RegionMaskOptions { Overlap = RegionOverlap.FirstWins });
 
         Assert.Equal(1f, set.Latent.Mask(0)[4]);
@@ -101,7 +101,7 @@ public class RegionMaskBuilderTests
     [Fact]
     public void Soft_edges_blur_the_border_and_keep_the_inside()
     {
-        RegionMaskSet set = RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(0, 0, 128, 256))], 1, 256, 256, new RegionMaskOptions { SoftEdgeRadius = 2, Levels = 1 });
+        RegionMaskSet set = RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 128, 256))], 1, 256, 256, new RegionMaskOptions { SoftEdgeRadius = 2, Levels = 1 });
         ReadOnlySpan<float> row = set.Latent.Mask(0)[(16 * 32)..(17 * 32)];
 
         // Box covers columns 0–15; radius 2 window of 5: column 15 sees 3 of 5 inside, column 16 sees 2, column 18 none.
@@ -115,7 +115,7 @@ public class RegionMaskBuilderTests
     [Fact]
     public void Region_count_must_match_identity_count()
     {
-        var ex = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(0, 0, 8, 8))], 2, 64, 64));
+        var ex = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 8, 8))], 2, 64, 64));
         Assert.Equal("Regions", ex.ParameterName);
         Assert.Contains("2 identities but 1 regions", ex.Message, StringComparison.Ordinal);
     }
@@ -123,9 +123,9 @@ public class RegionMaskBuilderTests
     [Fact]
     public void Empty_regions_and_bad_sizes_are_rejected()
     {
-        var outside = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(100, 100, 8, 8))], 1, 64, 64));
+        var outside = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(100, 100, 8, 8))], 1, 64, 64));
         Assert.Contains("covers no part", outside.Message, StringComparison.Ordinal);
-        var size = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(0, 0, 8, 8))], 1, 60, 64));
+        var size = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 8, 8))], 1, 60, 64));
         Assert.Contains("multiples of 8", size.Message, StringComparison.Ordinal);
         var radius = Assert.Throws<FaceStudioValidationException>(() => RegionMaskBuilder.Full(1, 64, 64, new RegionMaskOptions { SoftEdgeRadius = 17 }));
         Assert.Equal(nameof(RegionMaskOptions.SoftEdgeRadius), radius.ParameterName);

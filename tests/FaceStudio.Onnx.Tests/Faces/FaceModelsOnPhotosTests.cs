@@ -139,7 +139,7 @@ public sealed class FaceModelsOnPhotosTests(ITestOutputHelper output)
         Assert.Equal(FaceMeshGeometry.MeshPointCount, marks.Mesh.Count);
 
         // Checked by eye on an overlay of the photo (see the test data README): face box, eye centres, nose tip, mouth corners.
-        var centre = new Vector2((face.Box.X1 + face.Box.X2) / 2, (face.Box.Y1 + face.Box.Y2) / 2);
+        var centre = new Vector2((face.Box.X + face.Box.Right) / 2, (face.Box.Y + face.Box.Bottom) / 2);
         Assert.InRange(Vector2.Distance(centre, new Vector2(225, 127)), 0f, 10f);
         Assert.InRange(Math.Max(face.Box.Width, face.Box.Height), 90f, 125f);
         Vector2[] expected = [new(204, 102), new(247, 104), new(223, 131), new(201, 139), new(246, 141)];
@@ -171,7 +171,7 @@ public sealed class FaceModelsOnPhotosTests(ITestOutputHelper output)
         var faces = await Detector.DetectAsync(Photo("group-tiled.jpg"));
         output.WriteLine(string.Join("; ", faces));
         Assert.Equal(3, faces.Count);
-        Assert.Equal([0, 1, 2], faces.Select(f => (int)((f.Box.X1 + f.Box.X2) / 2 / 240)).Order().ToArray());
+        Assert.Equal([0, 1, 2], faces.Select(f => (int)((f.Box.X + f.Box.Right) / 2 / 240)).Order().ToArray());
         var each = await s_backends.Value.Encoder.EncodeEachFaceAsync(new IdentityPhoto("group", Photo("group-tiled.jpg")));
         Assert.Equal(3, each.Count);
     }

@@ -28,7 +28,7 @@ public sealed class DemoDetectorCompatibilityTests
         Assert.NotEmpty(faces);
         Assert.All(faces, f =>
         {
-            float cx = (f.Box.X1 + f.Box.X2) / 2, cy = (f.Box.Y1 + f.Box.Y2) / 2;
+            float cx = (f.Box.X + f.Box.Right) / 2, cy = (f.Box.Y + f.Box.Bottom) / 2;
             Assert.InRange(cx, 128f, 191f);
             Assert.InRange(cy, 64f, 127f);
             Assert.True(f.Score > 0.99f);

@@ -1,6 +1,7 @@
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 using FaceStudio.Onnx.Demo.TestModels;
 using FaceStudio.Onnx.Identity;
 using Microsoft.ML.OnnxRuntime;
@@ -45,10 +46,10 @@ public sealed class ScrfdFaceDetectorTests
         // Face 1: centre (48, 32), stride 16: box (48 − 16, 32 − 24, 48 + 32, 32 + 8) / det_scale.
         var f = faces[0];
         Assert.Equal(0.9f, f.Score, 1e-6f);
-        Assert.Equal(32 / detScale, f.Box.X1, 1e-3f);
-        Assert.Equal(8 / detScale, f.Box.Y1, 1e-3f);
-        Assert.Equal(80 / detScale, f.Box.X2, 1e-3f);
-        Assert.Equal(40 / detScale, f.Box.Y2, 1e-3f);
+        Assert.Equal(32 / detScale, f.Box.X, 1e-3f);
+        Assert.Equal(8 / detScale, f.Box.Y, 1e-3f);
+        Assert.Equal(80 / detScale, f.Box.Right, 1e-3f);
+        Assert.Equal(40 / detScale, f.Box.Bottom, 1e-3f);
         for (int p = 0; p < 5; p++)
         {
             Assert.Equal((48 + (16 * (-1f + (0.5f * p)))) / detScale, f.Landmarks[p].X, 1e-3f);
@@ -58,7 +59,7 @@ public sealed class ScrfdFaceDetectorTests
         // Face 2: centre (0, 32), stride 32: box (0, 16, 32, 64) / det_scale; keypoints at the centre.
         var g = faces[1];
         Assert.Equal(0.6f, g.Score, 1e-6f);
-        Assert.Equal(new FaceBox(0, 16 / detScale, 32 / detScale, 64 / detScale), g.Box);
+        Assert.Equal(RegionBox.FromCorners(0, 16 / detScale, 32 / detScale, 64 / detScale), g.Box);
         Assert.All(g.Landmarks, l => Assert.Equal((0f, 32 / detScale), (l.X, l.Y)));
     }
 

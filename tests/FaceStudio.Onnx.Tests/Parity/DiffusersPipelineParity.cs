@@ -91,7 +91,7 @@ internal static class DiffusersPipelineParity
     public static IdentityRegion[] IdentityRegions(int count, int width, int height)
     {
         float part = width / (float)count;
-        return [.. Enumerable.Range(0, count).Select(i => IdentityRegion.FromBox(new RegionBox(i * part, 0, part, height)))];
+        return [.. Enumerable.Range(0, count).Select(i => IdentityRegion.FromBox(RegionBox.FromSize(i * part, 0, part, height)))];
     }
 
     /// <summary>The parity pack copied to <paramref name="folder"/> with <paramref name="unet"/> as its UNet, declaring <paramref name="maskDownsample"/>.</summary>

@@ -79,7 +79,7 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
 
         // The demo UNet declares identity_tokens/masks/scales, so regions go into the graph (native).
         Assert.Equal(RegionMode.Native, person.Metadata.RegionMode);
-        Assert.Equal([new RegionBox(0, 0, 64 / 8, 96 / 8)], person.Metadata.Regions);
+        Assert.Equal([RegionBox.FromSize(0, 0, 64 / 8, 96 / 8)], person.Metadata.Regions);
         Assert.NotEqual(none.Images[0].Image.Pixels, person.Images[0].Image.Pixels);
         Assert.NotEqual(other.Images[0].Image.Pixels, person.Images[0].Image.Pixels);
     }
@@ -89,8 +89,8 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
     {
         RgbImage green = Photo(128, 40, 40, 48, (0, 255, 0));
         RgbImage red = Photo(128, 24, 56, 56, (255, 0, 0));
-        IdentityInput left = IdentityInput.FromPhotos(new IdentityPhoto("green.png", green)) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) };
-        IdentityInput right = IdentityInput.FromPhotos(new IdentityPhoto("red.png", red)) with { Region = IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64)) };
+        IdentityInput left = IdentityInput.FromPhotos(new IdentityPhoto("green.png", green)) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)) };
+        IdentityInput right = IdentityInput.FromPhotos(new IdentityPhoto("red.png", red)) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(32, 0, 32, 64)) };
         GenerationRequest request = Request(seed: 21) with { Identities = [left, right] };
 
         GenerationResult result = await _pipeline.GenerateAsync(request);
@@ -101,8 +101,8 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
 
         Assert.Equal(RegionMode.Native, result.Metadata.RegionMode);
         // Pixel boxes divided by the VAE factor 8: left half and right half of the 8×8 latent.
-        Assert.Equal([new RegionBox(0, 0, 4, 8), new RegionBox(4, 0, 4, 8)], result.Metadata.Regions);
-        Assert.Equal([new RegionBox(4, 0, 4, 8), new RegionBox(0, 0, 4, 8)], swapped.Metadata.Regions);
+        Assert.Equal([RegionBox.FromSize(0, 0, 4, 8), RegionBox.FromSize(4, 0, 4, 8)], result.Metadata.Regions);
+        Assert.Equal([RegionBox.FromSize(4, 0, 4, 8), RegionBox.FromSize(0, 0, 4, 8)], swapped.Metadata.Regions);
         Assert.NotEqual(result.Images[0].Image.Pixels, swapped.Images[0].Image.Pixels);
     }
 
@@ -111,7 +111,7 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
     {
         // The demo detector's random heads find hundreds of tiny "faces"; a caller's detector (kept by UseModelPack)
         // reports two faces, right one first, so the left-to-right ordering is visible.
-        var detector = new FixedFaces(new FaceBox(88, 40, 120, 72), new FaceBox(8, 40, 40, 72));
+        var detector = new FixedFaces(RegionBox.FromCorners(88, 40, 120, 72), RegionBox.FromCorners(8, 40, 40, 72));
         using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseFaceDetector(detector).UseModelPack(fixture.Pack).Build();
         GenerationRequest request = Request(seed: 22) with
         {
@@ -217,8 +217,8 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
                 Scheduler = SchedulerCatalog.Ddim,
                 Identities =
                 [
-                    IdentityInput.FromEmbedding(Embedding(7)) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) },
-                    IdentityInput.FromEmbedding(Embedding(8)) with { Region = IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64)) },
+                    IdentityInput.FromEmbedding(Embedding(7)) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)) },
+                    IdentityInput.FromEmbedding(Embedding(8)) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(32, 0, 32, 64)) },
                 ],
             },
         ];
@@ -291,7 +291,7 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
         var text = new CountingTextEncoder(_pipeline.Components.TextEncoder);
         using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseTextEncoder(text).UseModelPack(fixture.Pack).Build();
         GenerationRequest ok = Request(seed: 81);
-        IdentityInput boxed = IdentityInput.FromEmbedding(Embedding(9)) with { Region = IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)) };
+        IdentityInput boxed = IdentityInput.FromEmbedding(Embedding(9)) with { Region = IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)) };
         (GenerationRequest request, string field, string mentioned) = problem switch
         {
             "scheduler" => (ok with { Scheduler = "no-such-sampler" }, "name", "no-such-sampler"),
@@ -325,7 +325,7 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
         Assert.Contains("PNG", truncated.Message, StringComparison.Ordinal);
     }
 
-    private sealed class FixedFaces(params FaceBox[] boxes) : IFaceDetector
+    private sealed class FixedFaces(params RegionBox[] boxes) : IFaceDetector
     {
         public int Calls { get; private set; }
 
@@ -333,11 +333,11 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
         {
             Calls++;
             IReadOnlyList<DetectedFace> faces = [.. boxes.Select(b => new DetectedFace(b, 0.9f, [
-                new(b.X1 + (b.Width * 0.3f), b.Y1 + (b.Height * 0.4f)),
-                new(b.X1 + (b.Width * 0.7f), b.Y1 + (b.Height * 0.4f)),
-                new(b.X1 + (b.Width * 0.5f), b.Y1 + (b.Height * 0.6f)),
-                new(b.X1 + (b.Width * 0.35f), b.Y1 + (b.Height * 0.8f)),
-                new(b.X1 + (b.Width * 0.65f), b.Y1 + (b.Height * 0.8f)),
+                new(b.X + (b.Width * 0.3f), b.Y + (b.Height * 0.4f)),
+                new(b.X + (b.Width * 0.7f), b.Y + (b.Height * 0.4f)),
+                new(b.X + (b.Width * 0.5f), b.Y + (b.Height * 0.6f)),
+                new(b.X + (b.Width * 0.35f), b.Y + (b.Height * 0.8f)),
+                new(b.X + (b.Width * 0.65f), b.Y + (b.Height * 0.8f)),
             ]))];
             return Task.FromResult(faces);
         }

@@ -190,7 +190,7 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(faces.Count, run.OutLines.Length);
         DetectedFace first = faces[0];
-        Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"#0 score {first.Score:F3} box {first.Box.X1:F1},{first.Box.Y1:F1},{first.Box.X2:F1},{first.Box.Y2:F1} "), run.OutLines[0], StringComparison.Ordinal);
+        Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"#0 score {first.Score:F3} box {first.Box.X:F1},{first.Box.Y:F1},{first.Box.Right:F1},{first.Box.Bottom:F1} "), run.OutLines[0], StringComparison.Ordinal);
 
         // Same default seed: the built-in demo pack finds the same faces.
         Assert.Equal(0, byDefault.ExitCode);

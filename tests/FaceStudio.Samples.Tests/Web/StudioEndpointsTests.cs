@@ -67,7 +67,7 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
         using HttpClient client = factory.CreateClient();
         using MultipartFormDataContent form = GenerateEndpointTests.Form(
             ("prompt", "two people"), ("steps", "3"), ("seed", "11"), ("width", "64"), ("height", "64"),
-            ("pick0", "1,0"), ("region0", "0,0,32,64"), ("region1", "32,0,32,64"), ("noise", "philox"));
+            ("pick0", "1,0"), ("region0", "0,0,32,64"), ("region1", "32,0,64,64"), ("noise", "philox"));
         byte[] face = TestImages.Png(TestImages.Face());
         GenerateEndpointTests.AddFile(form, "person0", "a.png", face);
         GenerateEndpointTests.AddFile(form, "person0", "b.png", face);
@@ -96,7 +96,7 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
         Assert.Equal((64, 64), (picture.Width, picture.Height));
         JsonElement[] regions = [.. done.GetProperty("regions").EnumerateArray()];
         Assert.Equal(2, regions.Length);
-        Assert.Equal(32f, regions[1].GetProperty("x").GetSingle());
+        Assert.Equal(32f, regions[1].GetProperty("x0").GetSingle());
         Assert.Equal(2, done.GetProperty("similarity").GetArrayLength());
         Assert.True(done.GetProperty("timings").GetProperty("totalMs").GetDouble() > 0);
     }
@@ -115,7 +115,7 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
     public async Task Stream_errors_are_problem_documents_naming_the_page_field(string mistake, string field)
     {
         using HttpClient client = factory.CreateClient();
-        var fields = new List<(string, string)> { ("steps", "2"), ("width", "64"), ("height", "64"), ("region0", "0,0,32,64"), ("region1", "32,0,32,64") };
+        var fields = new List<(string, string)> { ("steps", "2"), ("width", "64"), ("height", "64"), ("region0", "0,0,32,64"), ("region1", "32,0,64,64") };
         fields.Add(("prompt", mistake == "no-prompt" ? " " : "two people"));
         switch (mistake)
         {

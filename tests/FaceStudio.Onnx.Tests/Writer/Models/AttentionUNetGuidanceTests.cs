@@ -109,7 +109,7 @@ public sealed class AttentionUNetGuidanceTests
         byte[] model = AttentionUNetModel.Build(Spec, AttentionUNetWeights.Random(Spec, 9)).ToBytes();
         using var denoiser = new OrtIdentityDenoiser(model, Capabilities);
         var projector = new LinearGuidanceProjector(Reference.Random(3 * 6 * (E + F), 11), Reference.Random(3 * 6, 12), F, E, 3, 6);
-        RegionMaskSet regions = RegionMaskBuilder.Build([IdentityRegion.FromBox(new RegionBox(0, 0, 32, 64)), IdentityRegion.FromBox(new RegionBox(32, 0, 32, 64))], 2, Size, Size);
+        RegionMaskSet regions = RegionMaskBuilder.Build([IdentityRegion.FromBox(RegionBox.FromSize(0, 0, 32, 64)), IdentityRegion.FromBox(RegionBox.FromSize(32, 0, 32, 64))], 2, Size, Size);
         float[] latent = Reference.Random(4 * Latent * Latent, 13);
 
         async Task<float[]> Predict(float[] first, float[] second)
