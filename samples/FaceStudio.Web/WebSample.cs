@@ -16,7 +16,8 @@ public static class WebSample
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 
         // FaceStudio: pipeline from the "FaceStudio" section, validated on start. appsettings.json asks for the
-        // random-weight demo pack ("ModelPack": "demo", which UseDemoPack() provides and announces with a warning);
+        // demo pack ("ModelPack": "demo", which UseDemoPack() provides and announces with a warning): real face models,
+        // a random-weight denoiser;
         // set FaceStudio:ModelPack to a model pack folder for real pictures.
         builder.Services.AddFaceStudio(builder.Configuration.GetSection("FaceStudio"))
             .UseDemoPack()

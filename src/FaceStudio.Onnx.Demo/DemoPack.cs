@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FaceStudio.Models.Faces;
 using FaceStudio.Onnx.Demo.Writer;
 using FaceStudio.Onnx.Demo.Writer.Models;
 using FaceStudio.Onnx.Packs;
@@ -8,14 +9,16 @@ using FaceStudio.Onnx.Packs;
 namespace FaceStudio.Onnx.Demo;
 
 /// <summary>
-/// Generates a demo model pack: every component built by the ONNX writer from seeded random weights, following
-/// the real contracts, plus a tiny byte-level tokenizer. Runs anywhere without downloads; its pictures are
-/// noise-like. Real models are loaded from a folder (<c>--models DIR</c>).
+/// Generates a demo model pack that runs anywhere without downloads: the real face models shipped in
+/// FaceStudio.Models.Faces (BlazeFace + FaceMesh detect and landmark, MobileFace embeds, 256-d), so the identity path
+/// works on real photos; every other component (text encoder, UNet, VAE, CLIP vision encoder, projector) built by the
+/// ONNX writer from seeded random weights, following the real contracts, plus a tiny byte-level tokenizer. Its
+/// pictures are noise-like. Real models are loaded from a folder (<c>--models DIR</c>).
 /// </summary>
 public static class DemoPack
 {
     /// <summary>Bumped whenever the generated content changes, so caches regenerate.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Seed used when none is given.</summary>
     public const ulong DefaultSeed = 20231205;
@@ -29,16 +32,33 @@ public static class DemoPack
     /// <summary>CLIP image embedding width (E) of the demo image encoder.</summary>
     public const int ImageEmbeddingSize = 64;
 
+    /// <summary>Face embedding width the demo projector takes with the shipped face models (MobileFace, 256).</summary>
+    public const int FaceEmbeddingSize = 256;
+
+    /// <summary>Face embedding width of the random ArcFace of <see cref="DemoFaceModels.Random"/> (512, as InsightFace's).</summary>
+    public const int RandomFaceEmbeddingSize = 512;
+
     /// <summary>The sentence the CLI and README print about demo packs.</summary>
-    public const string Notice = "Demo models have random weights: they exercise the whole pipeline but produce noise-like pictures. Load real models with --models DIR.";
+    public const string Notice = "The demo pack's face models are real (BlazeFace, FaceMesh and MobileFace from FaceStudio.Models.Faces: faces, embeddings and similarities mean something), but its denoiser, text encoder, VAE and projector have random weights: they exercise the whole pipeline but produce noise-like pictures. Load real models with --models DIR.";
+
+    /// <summary>The notice of a pack made with <see cref="DemoFaceModels.Random"/>.</summary>
+    public const string RandomFacesNotice = "Demo models have random weights, its face detector and embedder too: they exercise the whole pipeline but produce noise-like pictures and random face boxes. Load real models with --models DIR.";
 
     /// <summary>
     /// Writes a complete pack to <paramref name="directory"/> (created if needed; existing pack files are
     /// overwritten) and returns it loaded.
     /// </summary>
-    public static ModelPack Create(string directory, ulong seed = DefaultSeed)
+    /// <param name="directory">The pack folder.</param>
+    /// <param name="seed">Seed of the random weights.</param>
+    /// <param name="faces">The shipped real face models (default) or random SCRFD/ArcFace graphs.</param>
+    public static ModelPack Create(string directory, ulong seed = DefaultSeed, DemoFaceModels faces = DemoFaceModels.Shipped)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Enum.IsDefined(faces))
+        {
+            throw new ArgumentOutOfRangeException(nameof(faces), faces, $"Expected {nameof(DemoFaceModels)}.{nameof(DemoFaceModels.Shipped)} or {nameof(DemoFaceModels.Random)}.");
+        }
+
         string root = Path.GetFullPath(directory);
         Directory.CreateDirectory(root);
         var external = new ExternalDataOptions(SizeThreshold: 64 * 1024);
@@ -55,12 +75,31 @@ public static class DemoPack
         VaeModels.BuildDecoder(vae, vaeWeights).Save(P("vae_decoder/model.onnx"));
         VaeModels.BuildEncoder(vae, vaeWeights).Save(P("vae_encoder/model.onnx"));
 
-        var detector = new FaceDetectorSpec();
-        FaceDetectorModel.Build(detector, FaceDetectorWeights.Random(detector, seed + 3)).Save(P("identity/face_detector.onnx"));
-        ImageEmbedderModel.Build(ImageEmbedderSpec.ArcFace, ImageEmbedderWeights.Random(ImageEmbedderSpec.ArcFace, seed + 4)).Save(P("identity/face_embedder.onnx"), external);
+        var faceComponents = new Dictionary<string, string>(StringComparer.Ordinal);
+        int faceEmbeddingSize;
+        if (faces == DemoFaceModels.Shipped)
+        {
+            CopyShipped(FaceModels.BlazeFace, P("identity/blazeface.onnx"));
+            CopyShipped(FaceModels.FaceMesh, P("identity/facemesh.onnx"));
+            CopyShipped(FaceModels.MobileFace, P("identity/mobileface.onnx"));
+            faceComponents["faceDetector"] = "identity/blazeface.onnx";
+            faceComponents["faceLandmarker"] = "identity/facemesh.onnx";
+            faceComponents["faceEmbedder"] = "identity/mobileface.onnx";
+            faceEmbeddingSize = FaceEmbeddingSize;
+        }
+        else
+        {
+            var detector = new FaceDetectorSpec();
+            FaceDetectorModel.Build(detector, FaceDetectorWeights.Random(detector, seed + 3)).Save(P("identity/face_detector.onnx"));
+            ImageEmbedderModel.Build(ImageEmbedderSpec.ArcFace, ImageEmbedderWeights.Random(ImageEmbedderSpec.ArcFace, seed + 4)).Save(P("identity/face_embedder.onnx"), external);
+            faceComponents["faceDetector"] = "identity/face_detector.onnx";
+            faceComponents["faceEmbedder"] = "identity/face_embedder.onnx";
+            faceEmbeddingSize = RandomFaceEmbeddingSize;
+        }
+
         ImageEmbedderSpec vision = ImageEmbedderSpec.ClipVision with { EmbeddingSize = ImageEmbeddingSize };
         ImageEmbedderModel.Build(vision, ImageEmbedderWeights.Random(vision, seed + 5)).Save(P("image_encoder/model.onnx"));
-        var projector = new ProjectorSpec { ImageEmbeddingSize = ImageEmbeddingSize, Tokens = IdentityTokens, TokenDim = HiddenSize };
+        var projector = new ProjectorSpec { FaceEmbeddingSize = faceEmbeddingSize, ImageEmbeddingSize = ImageEmbeddingSize, Tokens = IdentityTokens, TokenDim = HiddenSize };
         ProjectorModel.Build(projector, ProjectorWeights.Random(projector, seed + 6)).Save(P("projector/model.onnx"), external);
 
         WriteTokenizer(P("tokenizer"), text.MaxTokens);
@@ -78,23 +117,21 @@ public static class DemoPack
 
         var manifest = new ModelPackManifest
         {
-            Name = string.Create(CultureInfo.InvariantCulture, $"FaceStudio demo pack v{Version} (seed {seed})"),
+            Name = string.Create(CultureInfo.InvariantCulture, $"FaceStudio demo pack v{Version} (seed {seed}, {(faces == DemoFaceModels.Shipped ? "real face models from " + FaceModels.UpstreamVersion : "random face models")})"),
             Demo = true,
-            Components = new Dictionary<string, string>
+            Components = new Dictionary<string, string>(faceComponents, StringComparer.Ordinal)
             {
                 ["textEncoder"] = "text_encoder/model.onnx",
                 ["unet"] = "unet/model.onnx",
                 ["vaeDecoder"] = "vae_decoder/model.onnx",
                 ["vaeEncoder"] = "vae_encoder/model.onnx",
-                ["faceDetector"] = "identity/face_detector.onnx",
-                ["faceEmbedder"] = "identity/face_embedder.onnx",
                 ["imageEncoder"] = "image_encoder/model.onnx",
                 ["projector"] = "projector/model.onnx",
             },
             Tokenizer = new ManifestTokenizer { Vocab = "tokenizer/vocab.json", Merges = "tokenizer/merges.txt", Config = "tokenizer/tokenizer_config.json" },
             Options = new ManifestOptions { VaeScalingFactor = 0.18215f, Guidance = "facestudio", IdentityTokens = IdentityTokens },
         };
-        WriteText(P("README.txt"), Notice + Environment.NewLine);
+        WriteText(P("README.txt"), (faces == DemoFaceModels.Shipped ? Notice : RandomFacesNotice) + Environment.NewLine);
 
         WriteText(P(ModelPackManifest.FileName), JsonSerializer.Serialize(manifest, JsonOptions));
 
@@ -212,6 +249,14 @@ public static class DemoPack
             ["unk_token"] = "<|endoftext|>",
             ["do_lower_case"] = true,
         }, JsonOptions));
+    }
+
+    private static void CopyShipped(string fileName, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using Stream model = FaceModels.Open(fileName);
+        using FileStream file = File.Create(path);
+        model.CopyTo(file);
     }
 
     private static void WriteText(string path, string text)

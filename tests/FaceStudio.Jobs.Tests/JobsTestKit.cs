@@ -2,8 +2,10 @@ using System.Diagnostics;
 using FaceStudio.Core.Identity;
 using FaceStudio.Core.Imaging;
 using FaceStudio.Core.Pipeline;
+using FaceStudio.Imaging;
 using FaceStudio.Jobs.Redis;
 using FaceStudio.Onnx.Demo;
+using FaceStudio.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -72,25 +74,12 @@ internal static class JobsTestKit
         Seed = seed,
     };
 
-    /// <summary>A grey photo with a saturated green square, where the demo detector finds a "face".</summary>
-    public static RgbImage Face(byte green = 255)
-    {
-        const int size = 128;
-        var image = new RgbImage(size, size);
-        for (int y = 0; y < size; y++)
-        {
-            Span<byte> row = image.Row(y);
-            for (int x = 0; x < size; x++)
-            {
-                bool inside = x >= 40 && x < 88 && y >= 40 && y < 88;
-                row[x * 3] = inside ? (byte)0 : (byte)128;
-                row[(x * 3) + 1] = inside ? green : (byte)128;
-                row[(x * 3) + 2] = inside ? (byte)0 : (byte)128;
-            }
-        }
-
-        return image;
-    }
+    /// <summary>
+    /// A real head shot the demo pack's BlazeFace finds (tests/TestData/faces, 128×128): the astronaut portrait, or with
+    /// <paramref name="otherPerson"/> Grace Hopper (a second, different picture).
+    /// </summary>
+    public static RgbImage Face(bool otherPerson = false) =>
+        FacePhotos.Head(otherPerson ? FacePhotos.OtherPerson : FacePhotos.Portrait, path => new SkiaImageCodec().Decode(path));
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or <paramref name="timeout"/> passes.</summary>
     public static async Task<bool> Eventually(Func<Task<bool>> condition, TimeSpan timeout)

@@ -1,5 +1,6 @@
 using FaceStudio.Core.Imaging;
 using FaceStudio.Imaging;
+using FaceStudio.TestSupport;
 
 namespace FaceStudio.Samples.Tests;
 
@@ -39,17 +40,40 @@ internal sealed class TempFolder : IDisposable
 /// <summary>Pictures the tests send.</summary>
 internal static class TestImages
 {
-    /// <summary>
-    /// A grey photo with one saturated square: the demo detector's random heads fire on saturated green and red
-    /// cells and not on mid grey, so the square is where the demo "faces" are.
-    /// </summary>
+    /// <summary>A grey photo with one saturated square (no face: the demo pack's real detector finds nothing on it).</summary>
     public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>
         FaceStudio.TestSupport.SquarePhoto.Make(size, x0, y0, side, colour);
 
-    /// <summary>The standard face photo of these tests.</summary>
-    public static RgbImage Face() => Photo(128, 40, 40, 48, (0, 255, 0));
+    /// <summary>The standard face photo of these tests: the portrait's head, 128×128 (<see cref="FacePhotos.Head"/>).</summary>
+    public static RgbImage Face() => FacePhotos.Head(FacePhotos.Portrait, Decode);
 
-    /// <summary>A plain grey photo, where the demo detector finds nothing.</summary>
+    /// <summary>Another person's head (Grace Hopper), 128×128.</summary>
+    public static RgbImage OtherFace() => FacePhotos.Head(FacePhotos.OtherPerson, Decode);
+
+    /// <summary>Two heads side by side (<see cref="Face"/> then <see cref="OtherFace"/>, 256×128): a photo with two faces.</summary>
+    public static RgbImage TwoFaces()
+    {
+        RgbImage left = Face(), right = OtherFace();
+        var pair = new RgbImage(256, 128);
+        for (int y = 0; y < 128; y++)
+        {
+            left.Row(y).CopyTo(pair.Row(y));
+            right.Row(y).CopyTo(pair.Row(y)[(128 * 3)..]);
+        }
+
+        return pair;
+    }
+
+    /// <summary>A real photo without people (coffee), scaled to 128 wide.</summary>
+    public static RgbImage NoFace()
+    {
+        RgbImage photo = Decode(FacePhotos.Path(FacePhotos.NoPeople));
+        return ImageResize.Resize(photo, 128, photo.Height * 128 / photo.Width);
+    }
+
+    private static RgbImage Decode(string path) => new SkiaImageCodec().Decode(path);
+
+    /// <summary>A plain grey photo, where no detector finds a face.</summary>
     public static RgbImage Grey() => Photo(128, 0, 0, 0, (0, 0, 0));
 
     /// <summary>A colour gradient (style image).</summary>

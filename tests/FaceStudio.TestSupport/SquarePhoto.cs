@@ -3,7 +3,7 @@ using FaceStudio.Core.Imaging;
 namespace FaceStudio.TestSupport;
 
 /// <summary>
-/// A grey photo with one saturated square. The demo detector's random heads fire on saturated colours and not on
+/// A grey photo with one saturated square. The random demo detector (DemoFaceModels.Random) fires on saturated colours and not on
 /// mid grey (checked by the tests that use it), so the square is where the demo "faces" are.
 /// </summary>
 public static class SquarePhoto

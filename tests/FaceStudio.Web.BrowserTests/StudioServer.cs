@@ -53,9 +53,11 @@ public sealed class StudioServer : IAsyncLifetime
         Address = new Uri(_app.Urls.Single());
 
         var codec = new SkiaImageCodec();
-        Save(codec, "person1-a.png", SquarePhoto.Make(160, 40, 50, 56, (0, 255, 0)));
-        Save(codec, "person1-b.png", SquarePhoto.Make(128, 30, 30, 50, (0, 230, 40)));
-        Save(codec, "person2.png", SquarePhoto.Make(160, 70, 40, 60, (255, 0, 0)));
+        // Real photos (tests/TestData/faces): the demo pack's BlazeFace finds one face on each of person 1's photos
+        // (the portrait's head, and the whole portrait at 160×160) and three on person 2's (the tiled group).
+        Save(codec, "person1-a.png", FacePhotos.Head(FacePhotos.Portrait, path => codec.Decode(path)));
+        Save(codec, "person1-b.png", ImageResize.Resize(codec.Decode(FacePhotos.Path(FacePhotos.Portrait)), 160, 160));
+        Save(codec, "person2.png", codec.Decode(FacePhotos.Path(FacePhotos.Group)));
         Save(codec, "style.png", Gradient(192, 192));
         await System.IO.File.WriteAllTextAsync(Path.Combine(Files, "notes.txt"), "these are notes, not a photo");
     }

@@ -103,7 +103,7 @@ if [ -n "$insightface" ]; then
 elif [ "$random" = yes ] && [ "$identity" = yes ]; then
   step "5/6 identity models: the demo pack's 512-d stand-ins (the projector expects ArcFace's 512-d embedding)"
   [ -f "$cli" ] || dotnet build "$root/samples/FaceStudio.Cli" -c Release -v q -nologo >/dev/null
-  dotnet "$cli" demo-pack --out "$work/.demo" >/dev/null
+  dotnet "$cli" demo-pack --out "$work/.demo" --faces random >/dev/null
   "$py" "$exp/copy_insightface.py" --out "$work" --from-pack "$work/.demo"
   rm -rf "$work/.demo"
 else

@@ -13,8 +13,11 @@ namespace FaceStudio.Benchmarks.Identity;
 /// of the 512² astronaut portrait), the FaceMesh landmark stage, alignment and the MobileFace embedding — the whole
 /// <see cref="IdentityEncoder"/> path — and each stage alone.
 /// Run: dotnet run -c Release --project benchmarks/FaceStudio.Benchmarks -- --filter '*ShippedFaceModelsBenchmarks*'
+/// The Min column is the best single iteration: on a shared machine it is the figure least inflated by other load.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ShippedFaceModelsBenchmarks
 {
     private BlazeFaceDetector _detector = null!;

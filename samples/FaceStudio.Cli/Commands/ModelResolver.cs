@@ -64,10 +64,18 @@ internal sealed class ModelResolver(DirectoryInfo? models, TextWriter notices)
     public string Embedder(string? option) =>
         string.Equals(option, MobileFaceKeyword, StringComparison.OrdinalIgnoreCase) ? Shipped(FaceModels.MobileFace) : Resolve(option, "--embedder", EmbedderVariable, "face embedder (facestudio.json component 'faceEmbedder')", p => p.FaceEmbedderPath);
 
-    /// <summary>The landmark model a BlazeFace detector needs: the --models pack's 'faceLandmarker', else the shipped FaceMesh.</summary>
+    /// <summary>
+    /// The landmark model a BlazeFace detector needs: the 'faceLandmarker' of the --models pack (or of the demo pack, when
+    /// an earlier model came from it), else the shipped FaceMesh.
+    /// </summary>
     public string Landmarker()
     {
-        if (models is not null && (_pack ??= ModelPack.Load(models.FullName)).FaceLandmarkerPath is { } fromPack)
+        if (models is not null)
+        {
+            _pack ??= ModelPack.Load(models.FullName);
+        }
+
+        if (_pack?.FaceLandmarkerPath is { } fromPack)
         {
             return fromPack;
         }

@@ -20,7 +20,7 @@ namespace FaceStudio.Web.Studio;
 /// </summary>
 internal static class StudioEndpoints
 {
-    /// <summary>Most faces <c>POST /faces</c> lists by default (the demo detector finds many).</summary>
+    /// <summary>Most faces <c>POST /faces</c> lists by default (a crowd photo has many).</summary>
     public const int DefaultMaxFaces = 5;
 
     /// <summary>
@@ -265,7 +265,7 @@ internal static class StudioEndpoints
         var similarity = new List<object>();
         if (pipeline.Components.IdentityEncoder is { } encoder && references.All(r => r is not null) && references.Length > 0)
         {
-            // The best-scored faces of the result, each embedded (the demo detector finds hundreds: only the first few).
+            // The best-scored faces of the result, each embedded (a crowd may hold many: only the first few).
             var faces = new List<IdentityEmbedding>();
             var photo = new IdentityPhoto("result.png", image);
             for (int i = 0; i < references.Length + SimilarityExtraFaces; i++)

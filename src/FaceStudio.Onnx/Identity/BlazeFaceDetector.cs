@@ -20,8 +20,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private const string Component = "BlazeFace face detector";
     private static readonly string[] s_outputs = ["classificators_1", "classificators_2", "regressors_1", "regressors_2"];
     private static readonly TensorElementType[] s_float = [TensorElementType.Float];
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _session;
     private readonly IFaceLandmarker _landmarker;
     private readonly bool _ownsLandmarker;
     private readonly string _inputName;
@@ -64,8 +63,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         }
 
         _decoder = new BlazeFaceDecoder(options);
-        _session = session;
-        _ownsSession = ownsSession;
+        _session = new SharedSession(session, ownsSession);
         _landmarker = landmarker;
         _ownsLandmarker = ownsSession;
         _inputName = inputName;
@@ -135,14 +133,13 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         return [.. marks.Select(m => m.Face)];
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Disposes the owned session and landmarker. Safe while detections run: runs in flight are terminated and end with
+    /// <see cref="ObjectDisposedException"/>; the native session is released when the last one has left.
+    /// </summary>
     public void Dispose()
     {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-
+        _session.Dispose();
         if (_ownsLandmarker && _landmarker is IDisposable disposable)
         {
             disposable.Dispose();

@@ -20,8 +20,7 @@ public sealed class FaceMeshLandmarker : IFaceLandmarker, IDisposable
     private const string MeshOutput = "output_mesh";
     private const string FlagOutput = "output_faceflag";
     private static readonly TensorElementType[] s_float = [TensorElementType.Float];
-    private readonly InferenceSession _session;
-    private readonly bool _ownsSession;
+    private readonly SharedSession _session;
     private readonly string _inputName;
     private readonly bool _fixedBatchOfOne;
 
@@ -50,8 +49,7 @@ public sealed class FaceMeshLandmarker : IFaceLandmarker, IDisposable
             throw contract.Mismatch($"output {MeshOutput} has {width} values per face", expected);
         }
 
-        _session = session;
-        _ownsSession = ownsSession;
+        _session = new SharedSession(session, ownsSession);
         _inputName = inputName;
         _fixedBatchOfOne = d[0] == 1;
         InputSize = d[2];
@@ -122,12 +120,9 @@ public sealed class FaceMeshLandmarker : IFaceLandmarker, IDisposable
         return Task.FromResult<IReadOnlyList<FaceMeshLandmarks>>(results);
     }
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            _session.Dispose();
-        }
-    }
+    /// <summary>
+    /// Disposes the owned session. Safe while landmarking runs: runs in flight are terminated and end with
+    /// <see cref="ObjectDisposedException"/>; the native session is released when the last one has left.
+    /// </summary>
+    public void Dispose() => _session.Dispose();
 }

@@ -26,7 +26,7 @@ public sealed class DisposalRaceAdversarialTests(DemoPackFixture fixture, ITestO
         {
             FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder()
                 .UseModelPack(fixture.Pack)
-                // The demo detector scores hundreds of random "faces" on the style image: name the two it uses, so the
+                // The random demo detector scores hundreds of "faces" on the style image: name the two it uses, so the
                 // two-person request is valid whenever it gets that far (the detector still runs under disposal).
                 .UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = maxConcurrent, AutomaticRegions = new() { FaceForIdentity = [0, 1] } })
                 .Build();

@@ -39,7 +39,7 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
 
         Assert.Same(pipeline, services.GetRequiredService<FaceStudioPipeline>());
         Assert.Equal(3, pipeline.Options.MaxConcurrentRequests);
-        await AssertSameImagesAsync(fixture.Pipeline, pipeline);
+        await AssertSameImagesAsync(fixture.Pipeline, pipeline, DemoPack.RandomFaceEmbeddingSize);
     }
 
     [Fact]
@@ -60,10 +60,10 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
         Assert.True(File.Exists(Path.Combine(packFolder, ModelPackManifest.FileName)));
         Assert.Equal(1, pipeline.Options.MaxConcurrentRequests);
         Assert.Contains(logs.Entries, e => e.Category == typeof(DemoModelPackSource).FullName && e.Level == LogLevel.Warning
-            && e.Message.Contains("random weights", StringComparison.Ordinal));
+            && e.Message.Contains("random weights", StringComparison.Ordinal) && e.Message.Contains("face models are real", StringComparison.Ordinal));
 
-        // Same default seed as the fixture's pack, so the same pictures.
-        await AssertSameImagesAsync(fixture.Pipeline, pipeline);
+        // Same default seed and face models as a default demo pack made apart, so the same pictures.
+        await AssertSameImagesAsync(fixture.DefaultDemoPipeline, pipeline, DemoPack.FaceEmbeddingSize);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
         FaceStudioPipeline pipeline = host.Services.GetRequiredService<FaceStudioPipeline>();
 
         Assert.Single(Directory.GetDirectories(cache));
-        await AssertSameImagesAsync(fixture.Pipeline, pipeline);
+        await AssertSameImagesAsync(fixture.DefaultDemoPipeline, pipeline, DemoPack.FaceEmbeddingSize);
         await host.StopAsync();
     }
 
@@ -161,8 +161,8 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
 
         Assert.NotSame(a, b);
         Assert.Null(services.GetService<FaceStudioPipeline>());
-        await AssertSameImagesAsync(directA, a);
-        await AssertSameImagesAsync(directB, b);
+        await AssertSameImagesAsync(directA, a, DemoPack.FaceEmbeddingSize);
+        await AssertSameImagesAsync(directB, b, DemoPack.FaceEmbeddingSize);
         byte[] fromA = (await a.GenerateAsync(Request(seed: 3))).Images[0].Image.Pixels;
         byte[] fromB = (await b.GenerateAsync(Request(seed: 3))).Images[0].Image.Pixels;
         Assert.NotEqual(fromA, fromB);
@@ -329,9 +329,9 @@ public sealed class FaceStudioOnnxServiceCollectionTests(DemoPackFixture fixture
         return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
     }
 
-    private static async Task AssertSameImagesAsync(FaceStudioPipeline expected, FaceStudioPipeline actual)
+    private static async Task AssertSameImagesAsync(FaceStudioPipeline expected, FaceStudioPipeline actual, int faceEmbeddingSize)
     {
-        GenerationRequest request = Request(seed: 17) with { Identities = [Core.Pipeline.IdentityInput.FromEmbedding(Embedding(1))] };
+        GenerationRequest request = Request(seed: 17) with { Identities = [Core.Pipeline.IdentityInput.FromEmbedding(Embedding(1, faceEmbeddingSize))] };
         byte[] want = (await expected.GenerateAsync(request)).Images[0].Image.Pixels;
         byte[] got = (await actual.GenerateAsync(request)).Images[0].Image.Pixels;
         Assert.Equal(want, got);

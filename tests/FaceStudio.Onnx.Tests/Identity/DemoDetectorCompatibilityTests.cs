@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace FaceStudio.Onnx.Tests.Identity;
 
-/// <summary>The detector backend runs the writer's image-dependent demo detector (the one demo packs ship).</summary>
+/// <summary>The detector backend runs the writer's image-dependent random demo detector (the one <c>DemoFaceModels.Random</c> packs ship).</summary>
 public sealed class DemoDetectorCompatibilityTests
 {
     [Fact]

@@ -109,7 +109,7 @@ public sealed class ModelPackPipelineTests(DemoPackFixture fixture) : IClassFixt
     [Fact]
     public async Task Two_people_without_boxes_take_their_regions_from_the_faces_in_the_style_image()
     {
-        // The demo detector's random heads find hundreds of tiny "faces"; a caller's detector (kept by UseModelPack)
+        // The random demo detector's heads find hundreds of tiny "faces"; a caller's detector (kept by UseModelPack)
         // reports two faces, right one first, so the left-to-right ordering is visible.
         var detector = new FixedFaces(RegionBox.FromCorners(88, 40, 120, 72), RegionBox.FromCorners(8, 40, 40, 72));
         using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseFaceDetector(detector).UseModelPack(fixture.Pack).Build();

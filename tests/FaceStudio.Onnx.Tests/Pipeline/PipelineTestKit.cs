@@ -11,16 +11,27 @@ using FaceStudio.Onnx.Pipeline;
 
 namespace FaceStudio.Onnx.Tests.Pipeline;
 
-/// <summary>One demo pack per test class, generated into a temporary folder, with a pipeline built on it.</summary>
+/// <summary>
+/// One demo pack per test class, generated into a temporary folder, with a pipeline built on it. These tests exercise
+/// pipeline mechanics with square "faces" and 512-d embeddings, so the pack carries the random SCRFD/ArcFace graphs
+/// (<see cref="DemoFaceModels.Random"/>), which find faces on any saturated square; the default demo pack's real face
+/// models are tested in Faces/ and Packs/.
+/// </summary>
 public sealed class DemoPackFixture : IDisposable
 {
     private readonly TestFolder _folder = new();
 
+    private readonly Lazy<FaceStudioPipeline> _defaultDemo;
+
     public DemoPackFixture()
     {
-        Pack = DemoPack.Create(_folder.File("pack"));
+        Pack = DemoPack.Create(_folder.File("pack"), faces: DemoFaceModels.Random);
         Pipeline = new FaceStudioPipelineBuilder().UseModelPack(Pack).Build();
+        _defaultDemo = new(() => new FaceStudioPipelineBuilder().UseModelPack(DemoPack.Create(_folder.File("default-pack"))).Build());
     }
+
+    /// <summary>A pipeline over a default demo pack (shipped face models, default seed), made on first use.</summary>
+    public FaceStudioPipeline DefaultDemoPipeline => _defaultDemo.Value;
 
     public ModelPack Pack { get; }
 
@@ -38,6 +49,11 @@ public sealed class DemoPackFixture : IDisposable
     public void Dispose()
     {
         Pipeline.Dispose();
+        if (_defaultDemo.IsValueCreated)
+        {
+            _defaultDemo.Value.Dispose();
+        }
+
         _folder.Dispose();
     }
 }
@@ -55,10 +71,10 @@ internal static class PipelineTestKit
         Seed = seed,
     };
 
-    /// <summary>A unit-length 512-d identity whose direction depends on <paramref name="salt"/>.</summary>
-    public static IdentityEmbedding Embedding(int salt)
+    /// <summary>A unit-length identity (512-d unless <paramref name="dimension"/> says otherwise) whose direction depends on <paramref name="salt"/>.</summary>
+    public static IdentityEmbedding Embedding(int salt, int dimension = 512)
     {
-        var v = new float[512];
+        var v = new float[dimension];
         for (int i = 0; i < v.Length; i++)
         {
             v[i] = MathF.Sin((i + 1) * (salt + 1) * 0.37f);
@@ -69,7 +85,7 @@ internal static class PipelineTestKit
     }
 
     /// <summary>
-    /// A grey photo with one saturated square. The demo detector's random heads fire on saturated colours and not on
+    /// A grey photo with one saturated square. The random demo detector's heads fire on saturated colours and not on
     /// mid grey (checked by the tests that use it), so the square is where the "face" is.
     /// </summary>
     public static RgbImage Photo(int size, int x0, int y0, int side, (byte R, byte G, byte B) colour) =>

@@ -10,6 +10,7 @@ using FaceStudio.Onnx.Demo;
 using FaceStudio.Onnx.Identity;
 using FaceStudio.Onnx.Packs;
 using FaceStudio.Onnx.Pipeline;
+using FaceStudio.TestSupport;
 using GenerateCommand = cli::FaceStudio.Cli.Commands.GenerateCommand;
 
 namespace FaceStudio.Samples.Tests.Cli;
@@ -165,13 +166,33 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal($"Demo model pack written to {folder}", run.OutLines[0]);
-        Assert.StartsWith("The demo pack's models have RANDOM weights", run.OutLines[^1], StringComparison.Ordinal);
+        Assert.StartsWith("The demo pack's face models are real", run.OutLines[^1], StringComparison.Ordinal);
         ModelPack pack = ModelPack.Load(folder);
         Assert.True(pack.IsDemo);
         Assert.Contains("seed 5", pack.Manifest!.Name, StringComparison.Ordinal);
         string[] onDisk = [.. Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal)];
         string[] listed = [.. run.OutLines[1..^1].Select(l => l.Trim()[..l.Trim().LastIndexOf(" (", StringComparison.Ordinal)])];
         Assert.Equal(onDisk, listed);
+    }
+
+    [Fact]
+    public async Task Demo_pack_with_random_faces_writes_the_512_d_scrfd_and_arcface_stand_ins()
+    {
+        string folder = Path.Combine(fixture.NewFolder(), "pack");
+
+        CliResult run = await CliFixture.RunAsync("demo-pack", "--out", folder, "--faces", "random");
+        CliResult bad = await CliFixture.RunAsync("demo-pack", "--out", Path.Combine(fixture.NewFolder(), "bad"), "--faces", "cartoon");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(DemoPack.RandomFacesNotice, run.OutLines[^1]);
+        ModelPack pack = ModelPack.Load(folder);
+        Assert.Equal("face_detector.onnx", Path.GetFileName(pack.FaceDetectorPath));
+        Assert.Null(pack.FaceLandmarkerPath);
+        IFaceEmbedder embedder = FaceBackendLoader.LoadEmbedder(pack.FaceEmbedderPath!);
+        using var owned = (IDisposable)embedder;
+        Assert.Equal(DemoPack.RandomFaceEmbeddingSize, Assert.IsType<ArcFaceEmbedder>(embedder).Dimension);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("cartoon", bad.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -184,17 +205,93 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
         CliResult run = await CliFixture.RunAsync("faces", path, "--models", fixture.Pack.Root);
         CliResult byDefault = await CliFixture.WithEnvironmentAsync(CleanEnvironment(), () => CliFixture.RunAsync("faces", path));
 
-        using var detector = ScrfdFaceDetector.Load(fixture.Pack.FaceDetectorPath!, new ScrfdOptions { ScoreThreshold = 0.5f });
+        IFaceDetector detector = FaceBackendLoader.LoadDetector(fixture.Pack.FaceDetectorPath!, fixture.Pack.FaceLandmarkerPath, scoreThreshold: 0.5f);
+        using var owned = (IDisposable)detector;
         IReadOnlyList<DetectedFace> faces = await detector.DetectAsync(photo);
-        Assert.NotEmpty(faces);
+        Assert.Single(faces);
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(faces.Count, run.OutLines.Length);
         DetectedFace first = faces[0];
         Assert.StartsWith(string.Create(CultureInfo.InvariantCulture, $"#0 score {first.Score:F3} box {first.Box.X:F1},{first.Box.Y:F1},{first.Box.Right:F1},{first.Box.Bottom:F1} "), run.OutLines[0], StringComparison.Ordinal);
 
-        // Same default seed: the built-in demo pack finds the same faces.
+        // The built-in demo pack carries the same real models: it finds the same face.
         Assert.Equal(0, byDefault.ExitCode);
         Assert.Equal(run.Out, byDefault.Out);
+    }
+
+    [Fact]
+    public async Task Faces_on_the_default_demo_pack_finds_the_one_face_of_the_portrait_and_none_on_the_coffee_photo()
+    {
+        (CliResult portrait, CliResult coffee) = await CliFixture.WithEnvironmentAsync(CleanEnvironment(), async () =>
+            (await CliFixture.RunAsync("faces", FacePhotos.Path(FacePhotos.Portrait)), await CliFixture.RunAsync("faces", FacePhotos.Path(FacePhotos.NoPeople))));
+
+        Assert.Equal(0, portrait.ExitCode);
+        string line = Assert.Single(portrait.OutLines);
+
+        // The astronaut's face lies in the upper middle of the 512×512 portrait (x about 170-260, y about 60-180).
+        string[] box = line.Split(' ')[4].Split(',');
+        float[] b = [.. box.Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
+        Assert.InRange((b[0] + b[2]) / 2, 170f, 260f);
+        Assert.InRange((b[1] + b[3]) / 2, 60f, 180f);
+        Assert.Contains("demo pack", portrait.Error, StringComparison.Ordinal);
+        Assert.Equal(1, coffee.ExitCode);
+        Assert.Equal(string.Empty, coffee.Out);
+        string error = Assert.Single(coffee.ErrorLines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains(FacePhotos.NoPeople, error, StringComparison.Ordinal);
+        Assert.Contains("found none", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Similarity_on_the_default_demo_pack_is_high_for_the_flipped_portrait_and_low_for_another_person()
+    {
+        string folder = fixture.NewFolder();
+        string portrait = FacePhotos.Path(FacePhotos.Portrait);
+        string flipped = TestImages.SavePng(Flip(new SkiaImageCodec().Decode(portrait)), Path.Combine(folder, "flipped.png"));
+
+        (CliResult same, CliResult other) = await CliFixture.WithEnvironmentAsync(CleanEnvironment(), async () =>
+            (await CliFixture.RunAsync("similarity", "--face", portrait, "--image", flipped),
+             await CliFixture.RunAsync("similarity", "--face", portrait, "--image", FacePhotos.Path(FacePhotos.OtherPerson))));
+
+        Assert.Equal(0, same.ExitCode);
+        Assert.Equal(0, other.ExitCode);
+        Assert.True(SimilarityOf(Assert.Single(same.OutLines)) >= 0.7, same.Out);
+        Assert.True(SimilarityOf(Assert.Single(other.OutLines)) <= 0.35, other.Out);
+    }
+
+    [Fact]
+    public async Task Generate_with_an_identity_photo_runs_on_the_default_demo_pack_and_a_photo_without_a_face_is_one_error_line()
+    {
+        string folder = fixture.NewFolder();
+        string output = Path.Combine(folder, "out.png");
+        string[] args = ["generate", "--prompt", "a portrait", "--size", "64x64", "--steps", "2", "--seed", "3", "--quiet"];
+
+        (CliResult withFace, CliResult withoutFace) = await CliFixture.WithEnvironmentAsync(CleanEnvironment(), async () =>
+            (await CliFixture.RunAsync([.. args, "--face", FacePhotos.Path(FacePhotos.Portrait), "--out", output]),
+             await CliFixture.RunAsync([.. args, "--face", FacePhotos.Path(FacePhotos.NoPeople), "--out", Path.Combine(folder, "none.png")])));
+
+        Assert.Equal(0, withFace.ExitCode);
+        Assert.Equal($"wrote {output} (64x64, seed 3)", withFace.OutLines[0]);
+        Assert.Equal((64, 64), (new SkiaImageCodec().Decode(output).Width, new SkiaImageCodec().Decode(output).Height));
+        Assert.Equal(1, withoutFace.ExitCode);
+        string error = Assert.Single(withoutFace.ErrorLines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains(FacePhotos.NoPeople, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "none.png")));
+    }
+
+    private static RgbImage Flip(RgbImage source)
+    {
+        var flipped = new RgbImage(source.Width, source.Height);
+        for (int y = 0; y < source.Height; y++)
+        {
+            ReadOnlySpan<byte> from = source.Row(y);
+            Span<byte> to = flipped.Row(y);
+            for (int x = 0; x < source.Width; x++)
+            {
+                from.Slice(x * 3, 3).CopyTo(to.Slice((source.Width - 1 - x) * 3, 3));
+            }
+        }
+
+        return flipped;
     }
 
     [Fact]
@@ -276,13 +373,15 @@ public sealed class CliCommandTests(CliFixture fixture) : IClassFixture<CliFixtu
         CliResult similarity = await CliFixture.RunAsync("similarity", "--face", identityFile, "--image", path, "--models", fixture.Pack.Root);
 
         Assert.Equal(0, embed.ExitCode);
-        Assert.Equal($"wrote {identityFile} (512-d, 1 face(s))", embed.OutLines[^1]);
+        Assert.Equal($"wrote {identityFile} (256-d, 1 face(s))", embed.OutLines[^1]);
         IdentityEmbedding saved = IdentityEmbeddingFile.Load(identityFile);
-        using var detector = ScrfdFaceDetector.Load(fixture.Pack.FaceDetectorPath!);
-        using var embedder = ArcFaceEmbedder.Load(fixture.Pack.FaceEmbedderPath!);
+        IFaceDetector detector = FaceBackendLoader.LoadDetector(fixture.Pack.FaceDetectorPath!, fixture.Pack.FaceLandmarkerPath);
+        using var ownedDetector = (IDisposable)detector;
+        IFaceEmbedder embedder = FaceBackendLoader.LoadEmbedder(fixture.Pack.FaceEmbedderPath!);
+        using var ownedEmbedder = (IDisposable)embedder;
         IdentityEmbedding expected = await new IdentityEncoder(detector, embedder).EncodeAsync([new IdentityPhoto(path, photo)], FaceSelection.Largest);
         float[] want = expected.ToArray(), got = saved.ToArray();
-        Assert.Equal(512, got.Length);
+        Assert.Equal(256, got.Length);
         for (int i = 0; i < got.Length; i++)
         {
             Assert.Equal(want[i], got[i], 6);

@@ -96,7 +96,7 @@ public sealed class CliGenerateBehaviourTests(CliFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task The_demo_notice_says_the_weights_are_random_and_where_real_ones_come_from()
+    public async Task The_demo_notice_says_which_models_are_real_which_random_and_where_real_ones_come_from()
     {
         string folder = fixture.NewFolder();
 
@@ -104,7 +104,7 @@ public sealed class CliGenerateBehaviourTests(CliFixture fixture) : IClassFixtur
 
         Assert.Equal(0, run.ExitCode);
         string notice = Assert.Single(run.ErrorLines, l => l.StartsWith("Using the built-in demo pack", StringComparison.Ordinal));
-        foreach (string part in new[] { "RANDOM weights", "Stable Diffusion 1.5 (CreativeML OpenRAIL-M)", "IP-Adapter-FaceID (non-commercial", "InsightFace buffalo_l (non-commercial research only)", "docs/export.md", "--models DIR" })
+        foreach (string part in new[] { "face models are real (BlazeFace + FaceMesh", "MobileFace", "denoiser, text encoder, VAE and projector have RANDOM weights", "Stable Diffusion 1.5 (CreativeML OpenRAIL-M)", "IP-Adapter-FaceID (non-commercial", "InsightFace buffalo_l (non-commercial research only)", "docs/export.md", "--models DIR" })
         {
             Assert.Contains(part, notice, StringComparison.Ordinal);
         }

@@ -72,6 +72,7 @@ public sealed class GenerateEndpointTests(WebSampleFactory factory) : IClassFixt
     [InlineData("corrupt-style", "style")]
     [InlineData("too-many-faces", "face")]
     [InlineData("no-face-in-photo", "face")]
+    [InlineData("no-face-in-real-photo", "face")]
     public async Task Bad_fields_give_a_400_problem_document_naming_the_field(string problem, string field)
     {
         using HttpClient client = factory.CreateClient();
@@ -96,6 +97,7 @@ public sealed class GenerateEndpointTests(WebSampleFactory factory) : IClassFixt
             case "corrupt-face": AddFile(form, "face", "face.png", facePng.AsSpan(0, 60).ToArray()); break;
             case "corrupt-style": AddFile(form, "style", "style.png", "GIF89a not really"u8.ToArray()); break;
             case "no-face-in-photo": AddFile(form, "face", "grey.png", TestImages.Png(TestImages.Grey())); break;
+            case "no-face-in-real-photo": AddFile(form, "face", "coffee.png", TestImages.Png(TestImages.NoFace())); break;
             case "too-many-faces":
                 for (int i = 0; i < 5; i++)
                 {

@@ -40,14 +40,18 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
         using HttpClient client = factory.CreateClient();
         using (MultipartFormDataContent form = GenerateEndpointTests.Form())
         {
-            GenerateEndpointTests.AddFile(form, "photo", "face.png", TestImages.Png(TestImages.Face()));
+            // Two real heads side by side: the demo pack's BlazeFace finds both, one in each half.
+            GenerateEndpointTests.AddFile(form, "photo", "pair.png", TestImages.Png(TestImages.TwoFaces()));
             using HttpResponseMessage response = await client.PostAsync(new Uri("/faces?max=3", UriKind.Relative), form);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             JsonElement faces = body.RootElement.GetProperty("faces");
-            Assert.Equal(128, body.RootElement.GetProperty("width").GetInt32());
-            Assert.InRange(faces.GetArrayLength(), 1, 3);
-            Assert.True(body.RootElement.GetProperty("total").GetInt32() >= faces.GetArrayLength());
+            Assert.Equal(256, body.RootElement.GetProperty("width").GetInt32());
+            Assert.Equal(2, faces.GetArrayLength());
+            Assert.Equal(2, body.RootElement.GetProperty("total").GetInt32());
+            float[] centres = [.. faces.EnumerateArray().Select(f => (f.GetProperty("x0").GetSingle() + f.GetProperty("x1").GetSingle()) / 2).Order()];
+            Assert.InRange(centres[0], 0f, 128f);
+            Assert.InRange(centres[1], 128f, 256f);
             float[] scores = [.. faces.EnumerateArray().Select(f => f.GetProperty("score").GetSingle())];
             Assert.Equal(scores.OrderDescending(), scores);
             Assert.Equal([.. Enumerable.Range(0, scores.Length)], faces.EnumerateArray().Select(f => f.GetProperty("index").GetInt32()));
@@ -68,10 +72,10 @@ public sealed class StudioEndpointsTests(WebSampleFactory factory) : IClassFixtu
         using MultipartFormDataContent form = GenerateEndpointTests.Form(
             ("prompt", "two people"), ("steps", "3"), ("seed", "11"), ("width", "64"), ("height", "64"),
             ("pick0", "1,0"), ("region0", "0,0,32,64"), ("region1", "32,0,64,64"), ("noise", "philox"));
-        byte[] face = TestImages.Png(TestImages.Face());
-        GenerateEndpointTests.AddFile(form, "person0", "a.png", face);
-        GenerateEndpointTests.AddFile(form, "person0", "b.png", face);
-        GenerateEndpointTests.AddFile(form, "person1", "c.png", TestImages.Png(TestImages.Photo(128, 20, 30, 60, (255, 0, 0))));
+        // Person 0: the second face of a two-face photo and the only face of another; person 1: another person.
+        GenerateEndpointTests.AddFile(form, "person0", "a.png", TestImages.Png(TestImages.TwoFaces()));
+        GenerateEndpointTests.AddFile(form, "person0", "b.png", TestImages.Png(TestImages.Face()));
+        GenerateEndpointTests.AddFile(form, "person1", "c.png", TestImages.Png(TestImages.OtherFace()));
         GenerateEndpointTests.AddFile(form, "style", "style.png", TestImages.Png(TestImages.Gradient(64, 64)));
 
         using HttpResponseMessage response = await client.PostAsync(new Uri("/generate/stream", UriKind.Relative), form);
