@@ -287,7 +287,7 @@ public sealed class FaceStudioPipeline : IDisposable
             for (int b = 0; b < request.BatchCount; b++)
             {
                 int imageIndex = b;
-                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfig, _components.SchedulerFactory, _components.NoiseSourceFactory, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfigFor(p.Request.Scheduler), _components.SchedulerFactory, _components.NoiseSourceFactory, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             denoiseTime = Lap(stage, GenerationStage.Denoising);
@@ -456,7 +456,7 @@ public sealed class FaceStudioPipeline : IDisposable
         }
 
         INoiseSource probeNoise = _components.NoiseSourceFactory.Create(request.Noise, 0);
-        IScheduler probe = _components.SchedulerFactory.Create(request.Scheduler, _components.SchedulerConfig, probeNoise);
+        IScheduler probe = _components.SchedulerFactory.Create(request.Scheduler, _components.SchedulerConfigFor(request.Scheduler), probeNoise);
         probe.SetTimesteps(request.Steps, strength);
         return probe.Timesteps.Length;
     }

@@ -36,8 +36,7 @@ internal static class DiffusersPipelineParity
 
     /// <summary>One diffusers StableDiffusion(Img2Img)Pipeline case against the SDK.</summary>
     /// <param name="name">The case (index.json "pipelines").</param>
-    /// <param name="adjustConfig">Changes the scheduler config the pack gives (null keeps it).</param>
-    public static async Task<Outcome> RunCaseAsync(string name, Func<SchedulerConfig, SchedulerConfig>? adjustConfig = null)
+    public static async Task<Outcome> RunCaseAsync(string name)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ParityFixtures.Root, "index.json")));
         JsonElement c = doc.RootElement.GetProperty("pipelines").GetProperty(name);
@@ -49,11 +48,6 @@ internal static class DiffusersPipelineParity
         var builder = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(ParityFixtures.Pack));
         var decoder = new RecordingDecoder(builder.LatentDecoder!);
         builder.UseLatentDecoder(decoder);
-        if (adjustConfig is not null)
-        {
-            builder.UseSchedulerConfig(adjustConfig(builder.SchedulerConfig));
-        }
-
         StyleInput? style = null;
         if (img2img)
         {
@@ -177,7 +171,8 @@ internal static class DiffusersPipelineParity
         return new Outcome(latentRel, worstPixel);
     }
 
-    private static string SchedulerName(string className, JsonElement config)
+    /// <summary>The catalog name of a recorded diffusers scheduler.</summary>
+    public static string SchedulerName(string className, JsonElement config)
     {
         bool karras = config.TryGetProperty("use_karras_sigmas", out JsonElement k) && k.ValueKind == JsonValueKind.True;
         return className switch
