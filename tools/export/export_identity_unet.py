@@ -27,6 +27,7 @@ projections when present), else they start as copies of to_k / to_v (a FaceStudi
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -270,7 +271,17 @@ def main(argv=None) -> int:
                    "identity_masks": {0: "batch", 1: "identities", 2: "height", 3: "width"},
                    "identity_scales": {0: "batch", 1: "identities"}, "out_sample": {0: "batch", 2: "height", 3: "width"}},
                   a.opset)
+    write_rule(a.out / a.folder, a.mask_downsample)
     return 0
+
+
+RULE_FILE = "facestudio_identity.json"
+
+
+def write_rule(folder: Path, mask_downsample: str) -> None:
+    """Records beside the model which rule its graph applies to identity_masks; write_manifest.py copies it into
+    facestudio.json as options.maskDownsample, and the SDK builds its region masks with the same rule."""
+    (folder / RULE_FILE).write_text(json.dumps({"maskDownsample": mask_downsample}) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

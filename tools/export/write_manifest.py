@@ -6,7 +6,9 @@
                  --landmarker)
     tokenizer    tokenizer/vocab.json, merges.txt, tokenizer_config.json
     options      vaeScalingFactor from vae_decoder/config.json; guidance from the projector's inputs
-                 (image_embeds → facestudio, else ip-adapter-faceid); identityTokens from its output [N,K,D]
+                 (image_embeds → facestudio, else ip-adapter-faceid); identityTokens from its output [N,K,D];
+                 maskDownsample (area | bicubic) for a UNet with identity_masks: the rule export_identity_unet.py
+                 recorded beside it (facestudio_identity.json) or --mask-downsample
 
     python tools/export/write_manifest.py --pack packs/fs --name "SD1.5 + IP-Adapter-FaceID"
 
@@ -41,7 +43,23 @@ def first_present(pack: Path, folder: str, names: list[str]) -> str | None:
     return next((f"{folder}/{n}" for n in names if (pack / folder / n).exists()), None)
 
 
-def manifest(pack: Path, name: str, detector: str | None, embedder: str | None, demo: bool, landmarker: str | None = None) -> dict:
+def mask_rule(pack: Path, unet: str, given: str | None) -> str | None:
+    """The rule an identity UNet applies to identity_masks: recorded by export_identity_unet.py, or given."""
+    g = graph_header(pack / unet)
+    if "identity_masks" not in {i.name for i in g.input}:
+        return None
+    sidecar = (pack / unet).parent / "facestudio_identity.json"
+    recorded = json.loads(sidecar.read_text())["maskDownsample"] if sidecar.exists() else None
+    if recorded and given and recorded != given:
+        raise SystemExit(f"{unet}: exported with --mask-downsample {recorded} ({sidecar.name}) but --mask-downsample {given} was given")
+    rule = given or recorded
+    if rule is None:
+        raise SystemExit(f"{unet} takes identity_masks: pass --mask-downsample area|bicubic (the rule it was exported with)")
+    return rule
+
+
+def manifest(pack: Path, name: str, detector: str | None, embedder: str | None, demo: bool, mask_downsample: str | None = None,
+             landmarker: str | None = None) -> dict:
     components = {key: rel for key, rel in FIXED.items() if (pack / rel).exists()}
     for required in ("textEncoder", "unet", "vaeDecoder"):
         if required not in components:
@@ -70,6 +88,9 @@ def manifest(pack: Path, name: str, detector: str | None, embedder: str | None, 
         if k <= 0:
             raise SystemExit(f"{components['projector']}: 'tokens' must have a fixed K (dimension 1)")
         options["identityTokens"] = k
+    rule = mask_rule(pack, components["unet"], mask_downsample)
+    if rule is not None:
+        options["maskDownsample"] = rule
 
     tokenizer = {"vocab": "tokenizer/vocab.json", "merges": "tokenizer/merges.txt"}
     if (pack / "tokenizer" / "tokenizer_config.json").exists():
@@ -88,8 +109,10 @@ def main(argv=None) -> int:
     p.add_argument("--embedder", help="pack-relative path of the face embedder")
     p.add_argument("--landmarker", help="pack-relative path of the landmark model a BlazeFace detector needs (FaceMesh)")
     p.add_argument("--demo", action="store_true", help="mark as a demo pack (random weights, noise-like pictures)")
+    p.add_argument("--mask-downsample", choices=["area", "bicubic"], default=None,
+                   help="identity UNet only: the rule its graph applies to identity_masks (default: what export_identity_unet.py recorded)")
     a = p.parse_args(argv)
-    m = manifest(a.pack, a.name or a.pack.name, a.detector, a.embedder, a.demo, a.landmarker)
+    m = manifest(a.pack, a.name or a.pack.name, a.detector, a.embedder, a.demo, a.mask_downsample, a.landmarker)
     (a.pack / "facestudio.json").write_text(json.dumps(m, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(m, indent=2))
     return 0

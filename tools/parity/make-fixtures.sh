@@ -20,4 +20,6 @@ rc=0
 grep -E "^\[|wrote |Error|error" "$work/log" || true
 [ "$rc" -eq 0 ] || { echo "make_fixtures.py failed ($rc):"; tail -40 "$work/log"; exit "$rc"; }
 test -f tests/FaceStudio.Onnx.Tests/TestData/Parity/index.json
+# Small and separate: diffusers' bicubic mask downsampling on soft masks of several sizes (BicubicMaskResampler's reference).
+"$REFERENCE_PYTHON" tools/parity/record_mask_downsample.py --out tests/FaceStudio.Onnx.Tests/TestData/Parity/identity/mask_downsample
 du -sh tests/FaceStudio.Onnx.Tests/TestData/Parity tests/FaceStudio.Core.Tests/TestData/Parity

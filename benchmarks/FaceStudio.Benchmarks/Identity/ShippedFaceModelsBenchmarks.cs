@@ -25,6 +25,7 @@ public class ShippedFaceModelsBenchmarks
     private IdentityEncoder _encoder = null!;
     private RgbImage _photo = null!;
     private RgbImage _crop = null!;
+    private DetectedFace _face = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -36,8 +37,8 @@ public class ShippedFaceModelsBenchmarks
         _embedder = new MobileFaceEmbedder(new InferenceSession(FaceModels.ReadAllBytes(FaceModels.MobileFace)), ownsSession: true);
         _encoder = new IdentityEncoder(_detector, _embedder);
         _photo = new SkiaImageCodec().Decode(Path.Combine(RepositoryRoot(), "tests", "TestData", "faces", "photos", "astronaut.jpg"));
-        var face = _detector.DetectAsync(_photo).GetAwaiter().GetResult().Single();
-        _crop = FaceAligner.Crop(_photo, face);
+        _face = _detector.DetectAsync(_photo).GetAwaiter().GetResult().Single();
+        _crop = FaceAligner.Crop(_photo, _face);
     }
 
     [GlobalCleanup]
@@ -58,6 +59,10 @@ public class ShippedFaceModelsBenchmarks
     /// <summary>BlazeFace and the FaceMesh stage (detect with landmarks, no embedding).</summary>
     [Benchmark]
     public Task<IReadOnlyList<FaceMeshLandmarks>> BlazeFaceAndFaceMesh() => _detector.DetectWithLandmarksAsync(_photo);
+
+    /// <summary>The 5-point alignment and 112² crop of the detected face (cv2-exact warp), no model.</summary>
+    [Benchmark]
+    public RgbImage Align() => FaceAligner.Crop(_photo, _face);
 
     /// <summary>MobileFace on one aligned 112² crop.</summary>
     [Benchmark]

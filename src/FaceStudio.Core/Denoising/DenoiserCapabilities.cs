@@ -1,3 +1,5 @@
+using FaceStudio.Core.Regions;
+
 namespace FaceStudio.Core.Denoising;
 
 /// <summary>What a denoiser accepts, read from its graph.</summary>
@@ -14,6 +16,12 @@ public sealed record DenoiserCapabilities
 
     /// <summary>True when the model takes <c>identity_tokens</c>, <c>identity_masks</c> and <c>identity_scales</c>.</summary>
     public bool SupportsIdentityRegions { get; init; }
+
+    /// <summary>
+    /// The rule the model applies to <c>identity_masks</c> on their way to each attention resolution, when the model
+    /// declares one (a model pack's <c>options.maskDownsample</c>); null when undeclared.
+    /// </summary>
+    public RegionMaskDownsample? MaskDownsample { get; init; }
 
     /// <summary>Identity tokens per identity (K) the model expects, when fixed.</summary>
     public int? IdentityTokensPerIdentity { get; init; }

@@ -57,6 +57,7 @@ public sealed class FaceStudioPipeline : IDisposable
         _options = options ?? new FaceStudioPipelineOptions();
         _options.Validate();
         _components = components;
+        RegionMasks = ResolveRegionMasks(_options.RegionMasks, components.Denoiser.Capabilities);
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<FaceStudioPipeline>();
         _ownsTelemetry = telemetry is null;
@@ -74,6 +75,13 @@ public sealed class FaceStudioPipeline : IDisposable
 
     /// <summary>The pipeline-wide settings.</summary>
     public FaceStudioPipelineOptions Options => _options;
+
+    /// <summary>
+    /// The region mask settings in effect: <see cref="FaceStudioPipelineOptions.RegionMasks"/> with
+    /// <see cref="RegionMaskOptions.Downsample"/> resolved (the option when set, else the rule the denoiser declares,
+    /// else <see cref="RegionMaskDownsample.Area"/>).
+    /// </summary>
+    public RegionMaskOptions RegionMasks { get; }
 
     /// <summary>Generates the images of <paramref name="request"/>.</summary>
     /// <param name="request">What to generate; validated before any model runs.</param>
@@ -279,7 +287,7 @@ public sealed class FaceStudioPipeline : IDisposable
             for (int b = 0; b < request.BatchCount; b++)
             {
                 int imageIndex = b;
-                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfig, _components.SchedulerFactory, _components.NoiseSourceFactory, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                latents[b] = await Task.Factory.StartNew(() => new DenoiseLoop(_components.SchedulerConfigFor(p.Request.Scheduler), _components.SchedulerFactory, _components.NoiseSourceFactory, _telemetry).Run(p.Request, p.Seed, p.Strength, p.LatentHeight, p.LatentWidth, guided, channels, initLatents, imageIndex, progress, onStep, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             }
 
             denoiseTime = Lap(stage, GenerationStage.Denoising);
@@ -330,6 +338,20 @@ public sealed class FaceStudioPipeline : IDisposable
         return new GenerationResult(images, metadata);
     }
 
+    // An explicit rule must agree with the one the denoiser's graph applies to identity_masks; unset follows the graph.
+    private static RegionMaskOptions ResolveRegionMasks(RegionMaskOptions options, DenoiserCapabilities capabilities)
+    {
+        RegionMaskDownsample? declared = capabilities.MaskDownsample;
+        if (options.Downsample is { } chosen && declared is { } graph && chosen != graph)
+        {
+            throw new FaceStudioValidationException(
+                "RegionMasks.Downsample",
+                $"RegionMasks.Downsample is {chosen} but the denoiser downsamples identity_masks with the {graph} rule (declared by the model pack's options.maskDownsample); leave Downsample unset to follow the model, or set it to {graph}.");
+        }
+
+        return options with { Downsample = options.Downsample ?? declared ?? RegionMaskDownsample.Area };
+    }
+
     private async Task<RegionMaskSet?> BuildRegionsAsync(PreparedRequest p, CancellationToken ct)
     {
         GenerationRequest request = p.Request;
@@ -347,7 +369,7 @@ public sealed class FaceStudioPipeline : IDisposable
         IReadOnlyList<IdentityRegion> regions;
         if (n == 1)
         {
-            return RegionMaskBuilder.Full(1, request.Width, request.Height, _options.RegionMasks);
+            return RegionMaskBuilder.Full(1, request.Width, request.Height, RegionMasks);
         }
         else
         {
@@ -357,7 +379,7 @@ public sealed class FaceStudioPipeline : IDisposable
             regions = AutomaticRegions.FromFaces(faces, style.Width, style.Height, n, request.Width, request.Height, _options.AutomaticRegions);
         }
 
-        return RegionMaskBuilder.Build(regions, n, request.Width, request.Height, _options.RegionMasks);
+        return RegionMaskBuilder.Build(regions, n, request.Width, request.Height, RegionMasks);
     }
 
     /// <summary>Validates <paramref name="request"/> completely, in named stages, before any model runs.</summary>
@@ -434,7 +456,7 @@ public sealed class FaceStudioPipeline : IDisposable
         }
 
         INoiseSource probeNoise = _components.NoiseSourceFactory.Create(request.Noise, 0);
-        IScheduler probe = _components.SchedulerFactory.Create(request.Scheduler, _components.SchedulerConfig, probeNoise);
+        IScheduler probe = _components.SchedulerFactory.Create(request.Scheduler, _components.SchedulerConfigFor(request.Scheduler), probeNoise);
         probe.SetTimesteps(request.Steps, strength);
         return probe.Timesteps.Length;
     }
@@ -583,7 +605,7 @@ public sealed class FaceStudioPipeline : IDisposable
 
         int latentH = request.Height / factor, latentW = request.Width / factor;
         RegionMaskSet? explicitRegions = withRegion == ids.Count
-            ? RegionMaskBuilder.Build([.. ids.Select(i => i.Region!)], ids.Count, request.Width, request.Height, _options.RegionMasks)
+            ? RegionMaskBuilder.Build([.. ids.Select(i => i.Region!)], ids.Count, request.Width, request.Height, RegionMasks)
             : null;
         IGuidanceProjector projector = _composer.Projector;
         bool automatic = ids.Count > 1 && explicitRegions is null;

@@ -80,8 +80,28 @@ public sealed class FaceStudioPipelineBuilder
     /// <summary>Sets the guidance projector.</summary>
     public FaceStudioPipelineBuilder UseGuidanceProjector(IGuidanceProjector projector) { GuidanceProjector = projector ?? throw new ArgumentNullException(nameof(projector)); return this; }
 
-    /// <summary>Sets the training noise schedule the schedulers are built on.</summary>
-    public FaceStudioPipelineBuilder UseSchedulerConfig(SchedulerConfig config) { SchedulerConfig = config ?? throw new ArgumentNullException(nameof(config)); return this; }
+    /// <summary>The model's diffusers scheduler config, if set with <see cref="UseSchedulerConfig(Scheduling.DiffusersScheduler)"/>.</summary>
+    public DiffusersScheduler? DiffusersScheduler { get; private set; }
+
+    /// <summary>Sets the training noise schedule every scheduler is built on, as given (no per-class defaults).</summary>
+    public FaceStudioPipelineBuilder UseSchedulerConfig(SchedulerConfig config)
+    {
+        SchedulerConfig = config ?? throw new ArgumentNullException(nameof(config));
+        DiffusersScheduler = null;
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the model's diffusers scheduler config (e.g. a pack's <c>scheduler/scheduler_config.json</c>): each request's
+    /// scheduler gets what diffusers' <c>{Class}.from_config</c> would give it (<see cref="DiffusersScheduler.ConfigFor"/>),
+    /// so a DDIM request on an Euler config keeps DDIM's own defaults for the keys the file leaves out.
+    /// </summary>
+    public FaceStudioPipelineBuilder UseSchedulerConfig(DiffusersScheduler config)
+    {
+        DiffusersScheduler = config ?? throw new ArgumentNullException(nameof(config));
+        SchedulerConfig = config.Config;
+        return this;
+    }
 
     /// <summary>Sets the factory that creates each image's scheduler from the request's scheduler name.</summary>
     public FaceStudioPipelineBuilder UseSchedulerFactory(ISchedulerFactory factory) { SchedulerFactory = factory ?? throw new ArgumentNullException(nameof(factory)); return this; }
@@ -144,6 +164,7 @@ public sealed class FaceStudioPipelineBuilder
             StyleEncoder = StyleEncoder,
             GuidanceProjector = GuidanceProjector,
             SchedulerConfig = SchedulerConfig,
+            DiffusersScheduler = DiffusersScheduler,
             SchedulerFactory = SchedulerFactory,
             NoiseSourceFactory = NoiseSourceFactory,
         };

@@ -39,9 +39,25 @@ public sealed record PipelineComponents
     /// <summary>The training noise schedule every scheduler is built on (the model's scheduler config).</summary>
     public SchedulerConfig SchedulerConfig { get; init; } = SchedulerConfig.StableDiffusion15;
 
+    /// <summary>
+    /// The model's diffusers scheduler config, when it has one: each request's scheduler then gets the settings
+    /// <see cref="DiffusersScheduler.ConfigFor"/> gives its name (the file's keys over that scheduler class's defaults,
+    /// as diffusers' <c>from_config</c>) instead of <see cref="SchedulerConfig"/>.
+    /// </summary>
+    public DiffusersScheduler? DiffusersScheduler { get; init; }
+
     /// <summary>Creates each image's scheduler from the request's name (default: <see cref="SchedulerCatalog"/>).</summary>
     public ISchedulerFactory SchedulerFactory { get; init; } = CatalogSchedulerFactory.Instance;
 
     /// <summary>Creates each image's noise source from the request's name and seed (default: <see cref="NoiseSources"/>).</summary>
     public INoiseSourceFactory NoiseSourceFactory { get; init; } = NamedNoiseSourceFactory.Instance;
+
+    /// <summary>
+    /// The settings the scheduler <paramref name="name"/> is built with: <see cref="DiffusersScheduler"/>'s for catalog
+    /// names, else <see cref="SchedulerConfig"/> (names an injected <see cref="SchedulerFactory"/> knows).
+    /// </summary>
+    internal SchedulerConfig SchedulerConfigFor(string? name)
+        => DiffusersScheduler is { } diffusers && name is not null && SchedulerCatalog.Names.Contains(name.Trim().ToLowerInvariant())
+            ? diffusers.ConfigFor(name)
+            : SchedulerConfig;
 }

@@ -7,7 +7,9 @@ namespace FaceStudio.Core.Regions;
 
 /// <summary>
 /// Builds <see cref="RegionMaskSet"/>: rasterise each region at the latent size by exact area coverage, soften,
-/// resolve overlaps, then area-average down to each coarser level (which keeps Σ m_k ≤ 1 and each mask's area).
+/// resolve overlaps, then bring the masks down to each coarser level by <see cref="RegionMaskOptions.Downsample"/>:
+/// area averaging (the default; keeps Σ m_k ≤ 1 and each mask's area) or diffusers' bicubic rule, each level made
+/// from the latent-size masks as diffusers makes each attention layer's mask.
 /// </summary>
 public static class RegionMaskBuilder
 {
@@ -55,6 +57,7 @@ public static class RegionMaskBuilder
 
         ResolveOverlaps(latent.Buffer, identityCount, plane, options.Overlap);
 
+        RegionMaskDownsample rule = options.Downsample ?? RegionMaskDownsample.Area;
         var levels = new List<RegionMaskLevel>(options.Levels) { new(h, w, latent) };
         for (int i = 1; i < options.Levels; i++)
         {
@@ -64,7 +67,16 @@ public static class RegionMaskBuilder
             var masks = new FloatTensor(identityCount, lh, lw);
             for (int k = 0; k < identityCount; k++)
             {
-                AreaResampler.Resample(prev.Mask(k), prev.Width, prev.Height, masks.Buffer.AsSpan(k * lh * lw, lh * lw), lw, lh);
+                Span<float> destination = masks.Buffer.AsSpan(k * lh * lw, lh * lw);
+                if (rule == RegionMaskDownsample.Bicubic)
+                {
+                    // diffusers downsamples the mask it was given (here the latent-size one) for each layer.
+                    BicubicMaskResampler.Downsample(latent.Buffer.AsSpan(k * plane, plane), w, h, destination);
+                }
+                else
+                {
+                    AreaResampler.Resample(prev.Mask(k), prev.Width, prev.Height, destination, lw, lh);
+                }
             }
 
             levels.Add(new RegionMaskLevel(lh, lw, masks));

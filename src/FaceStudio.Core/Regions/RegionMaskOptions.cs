@@ -18,6 +18,16 @@ public sealed record RegionMaskOptions
     /// <summary>Overlap rule.</summary>
     public RegionOverlap Overlap { get; init; } = RegionOverlap.Normalize;
 
+    /// <summary>
+    /// How the coarser levels are made from the latent-size masks. Null (the default) follows the denoiser: a
+    /// graph that takes <c>identity_masks</c> and downsamples them itself declares its rule (a model pack's
+    /// <c>options.maskDownsample</c>), and the pipeline uses that rule; with no declaration it is
+    /// <see cref="RegionMaskDownsample.Area"/>. Setting a rule that differs from the graph's declared one is an
+    /// error when the pipeline is built. Use <see cref="RegionMaskDownsample.Bicubic"/> for IP-Adapter(-FaceID)
+    /// weights trained with diffusers' masks.
+    /// </summary>
+    public RegionMaskDownsample? Downsample { get; init; }
+
     /// <summary>Throws <see cref="FaceStudioValidationException"/> naming the first field outside its range.</summary>
     public void Validate()
     {
@@ -27,6 +37,11 @@ public sealed record RegionMaskOptions
         if (!Enum.IsDefined(Overlap))
         {
             throw new FaceStudioValidationException(nameof(Overlap), $"{nameof(Overlap)} must be Normalize or FirstWins but is {(int)Overlap}.");
+        }
+
+        if (Downsample is { } rule && !Enum.IsDefined(rule))
+        {
+            throw new FaceStudioValidationException(nameof(Downsample), string.Create(CultureInfo.InvariantCulture, $"{nameof(Downsample)} must be null, Area or Bicubic but is {(int)rule}."));
         }
     }
 

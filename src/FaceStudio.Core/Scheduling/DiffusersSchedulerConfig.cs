@@ -8,7 +8,7 @@ namespace FaceStudio.Core.Scheduling;
 /// Reads diffusers' <c>scheduler_config.json</c> (as shipped in model folders) into the SDK's scheduler settings.
 /// Any setting the SDK cannot honour is an error naming it, never silently ignored.
 /// </summary>
-public static class DiffusersSchedulerConfig
+public static partial class DiffusersSchedulerConfig
 {
     /// <summary>Parses a <c>scheduler_config.json</c> document (its <c>_class_name</c> picks the scheduler).</summary>
     /// <param name="json">The file's text.</param>
@@ -19,14 +19,16 @@ public static class DiffusersSchedulerConfig
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json);
+            // Python's json.dumps writes float('-inf') (DPM-Solver's lambda_min_clipped) as the bare word -Infinity,
+            // which is not JSON; quote such words so the document parses.
+            using JsonDocument document = JsonDocument.Parse(PythonFloatWords().Replace(json, "\"$1\""));
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("_class_name", out JsonElement cls) || cls.ValueKind != JsonValueKind.String)
             {
                 throw new FaceStudioValidationException("_class_name", $"{source}: expected a JSON object with a \"_class_name\" string (a diffusers scheduler config) but found none.");
             }
 
-            return Map(cls.GetString()!, root);
+            return Map(cls.GetString()!, root) with { Settings = root.Clone() };
         }
         catch (JsonException ex)
         {
@@ -42,15 +44,58 @@ public static class DiffusersSchedulerConfig
     /// <exception cref="FaceStudioValidationException">A class or setting the SDK cannot honour.</exception>
     public static DiffusersScheduler Map(string className, JsonElement config)
     {
-        var c = Defaults(className);
-        string? algorithm = null;
         ArgumentNullException.ThrowIfNull(className);
+        var c = Apply(className, config, Defaults(className));
+        string? algorithm = config.TryGetProperty("algorithm_type", out JsonElement a) && !IsDefaulted(config, "algorithm_type") ? a.GetString() : null;
+
+        string name = className switch
+        {
+            "DDIMScheduler" => SchedulerCatalog.Ddim,
+            "PNDMScheduler" => SchedulerCatalog.Pndm,
+            "EulerDiscreteScheduler" => SchedulerCatalog.Euler,
+            "EulerAncestralDiscreteScheduler" => SchedulerCatalog.EulerAncestral,
+            "DPMSolverMultistepScheduler" => (algorithm ?? "dpmsolver++") switch
+            {
+                "dpmsolver++" => c.UseKarrasSigmas ? SchedulerCatalog.DpmPlusPlus2MKarras : SchedulerCatalog.DpmPlusPlus2M,
+                "sde-dpmsolver++" => c.UseKarrasSigmas ? SchedulerCatalog.DpmPlusPlus2MSdeKarras : SchedulerCatalog.DpmPlusPlus2MSde,
+                var other => throw Unsupported("algorithm_type", other),
+            },
+            "UniPCMultistepScheduler" => SchedulerCatalog.UniPc,
+            "LMSDiscreteScheduler" => SchedulerCatalog.Lms,
+            "HeunDiscreteScheduler" => SchedulerCatalog.Heun,
+            "LCMScheduler" => SchedulerCatalog.Lcm,
+            "DDPMScheduler" => SchedulerCatalog.Ddpm,
+            _ => throw new FaceStudioValidationException("_class_name", $"The SDK has no scheduler for diffusers class {className}; known: DDIMScheduler, PNDMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DPMSolverMultistepScheduler, UniPCMultistepScheduler, LMSDiscreteScheduler, HeunDiscreteScheduler, LCMScheduler, DDPMScheduler."),
+        };
+        if (algorithm is not null && className != "DPMSolverMultistepScheduler")
+        {
+            throw Unsupported("algorithm_type", algorithm);
+        }
+
+        return new DiffusersScheduler(name, c);
+    }
+
+    /// <summary>
+    /// Lays the settings of a diffusers config object over <paramref name="start"/> (the way <c>from_config</c> lays a
+    /// config over a class's constructor defaults): keys starting with <c>_</c> are metadata, and keys listed in
+    /// <c>_use_default_values</c> (defaults diffusers filled in, not choices) are dropped, as diffusers drops them.
+    /// </summary>
+    /// <param name="className">The diffusers class the settings are for (some keys are class-specific).</param>
+    /// <param name="config">The config object.</param>
+    /// <param name="start">The settings before the file's keys (normally <see cref="Defaults"/>).</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="FaceStudioValidationException">A setting the SDK cannot honour.</exception>
+    public static SchedulerConfig Apply(string className, JsonElement config, SchedulerConfig start)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(start);
+        var c = start;
         foreach (var property in config.EnumerateObject())
         {
             var v = property.Value;
-            if (property.Name.StartsWith('_'))
+            if (property.Name.StartsWith('_') || IsDefaulted(config, property.Name))
             {
-                continue; // "_class_name", "_diffusers_version": metadata, not settings.
+                continue; // "_class_name", "_diffusers_version": metadata, not settings; defaulted keys: not choices.
             }
 
             switch (property.Name)
@@ -109,11 +154,26 @@ public static class DiffusersSchedulerConfig
                 case "lower_order_final": c = c with { LowerOrderFinal = v.GetBoolean() }; break;
                 case "original_inference_steps": c = c with { OriginalInferenceSteps = v.GetInt32() }; break;
                 case "timestep_scaling": c = c with { TimestepScaling = v.GetDouble() }; break;
-                case "algorithm_type": algorithm = v.GetString(); break;
+                case "algorithm_type": break; // read by Map: it picks the catalog name.
                 case "skip_prk_steps": RequireValue(property, v.GetBoolean(), true); break;
-                case "solver_type": RequireValue(property, v.GetString(), className == "UniPCMultistepScheduler" ? "bh2" : "midpoint"); break;
+                case "solver_type" when className is "UniPCMultistepScheduler" or "DPMSolverMultistepScheduler":
+                    RequireValue(property, v.GetString(), className == "UniPCMultistepScheduler" ? "bh2" : "midpoint");
+                    break;
+                case "solver_type":
+                    break; // another class's setting (from_config ignores the keys a class does not take)
+                case "variance_type" when className != "DPMSolverMultistepScheduler":
+                    break; // likewise (DDPM's is mapped above)
                 case "thresholding" or "use_exponential_sigmas" or "use_beta_sigmas" or "use_lu_lambdas" or "use_flow_sigmas" or "rescale_betas_zero_snr" or "euler_at_final":
                     RequireValue(property, v.GetBoolean(), false);
+                    break;
+                case "dynamic_thresholding_ratio" or "sample_max_value":
+                    break; // read only with thresholding, which must be off (below)
+                case "lambda_min_clipped":
+                    if (!(v.ValueKind == JsonValueKind.String && v.GetString() is "-inf" or "-Infinity"))
+                    {
+                        throw Unsupported(property.Name, v.ToString());
+                    }
+
                     break;
                 case "predict_x0": RequireValue(property, v.GetBoolean(), true); break;
                 case "disable_corrector": RequireValue(property, v.GetArrayLength(), 0); break;
@@ -130,31 +190,44 @@ public static class DiffusersSchedulerConfig
             }
         }
 
-        string name = className switch
+        return c;
+    }
+
+    /// <summary>The diffusers class of a catalog scheduler name (the class <see cref="Map"/> maps to that name).</summary>
+    /// <param name="name">A catalog name (see <see cref="SchedulerCatalog"/>).</param>
+    /// <returns>The diffusers class name.</returns>
+    /// <exception cref="FaceStudioValidationException">The name is not in the catalog.</exception>
+    public static string ClassOf(string name) => name switch
+    {
+        SchedulerCatalog.Ddim => "DDIMScheduler",
+        SchedulerCatalog.Pndm => "PNDMScheduler",
+        SchedulerCatalog.Euler => "EulerDiscreteScheduler",
+        SchedulerCatalog.EulerAncestral => "EulerAncestralDiscreteScheduler",
+        SchedulerCatalog.DpmPlusPlus2M or SchedulerCatalog.DpmPlusPlus2MKarras or SchedulerCatalog.DpmPlusPlus2MSde or SchedulerCatalog.DpmPlusPlus2MSdeKarras => "DPMSolverMultistepScheduler",
+        SchedulerCatalog.UniPc => "UniPCMultistepScheduler",
+        SchedulerCatalog.Lms => "LMSDiscreteScheduler",
+        SchedulerCatalog.Heun => "HeunDiscreteScheduler",
+        SchedulerCatalog.Lcm => "LCMScheduler",
+        SchedulerCatalog.Ddpm => "DDPMScheduler",
+        _ => throw new FaceStudioValidationException("Scheduler", $"Expected a scheduler name from the catalog ({string.Join(", ", SchedulerCatalog.Names)}) but found '{name}'."),
+    };
+
+    private static bool IsDefaulted(JsonElement config, string key)
+    {
+        if (!config.TryGetProperty("_use_default_values", out JsonElement defaulted) || defaulted.ValueKind != JsonValueKind.Array)
         {
-            "DDIMScheduler" => SchedulerCatalog.Ddim,
-            "PNDMScheduler" => SchedulerCatalog.Pndm,
-            "EulerDiscreteScheduler" => SchedulerCatalog.Euler,
-            "EulerAncestralDiscreteScheduler" => SchedulerCatalog.EulerAncestral,
-            "DPMSolverMultistepScheduler" => (algorithm ?? "dpmsolver++") switch
-            {
-                "dpmsolver++" => c.UseKarrasSigmas ? SchedulerCatalog.DpmPlusPlus2MKarras : SchedulerCatalog.DpmPlusPlus2M,
-                "sde-dpmsolver++" => c.UseKarrasSigmas ? SchedulerCatalog.DpmPlusPlus2MSdeKarras : SchedulerCatalog.DpmPlusPlus2MSde,
-                var other => throw Unsupported("algorithm_type", other),
-            },
-            "UniPCMultistepScheduler" => SchedulerCatalog.UniPc,
-            "LMSDiscreteScheduler" => SchedulerCatalog.Lms,
-            "HeunDiscreteScheduler" => SchedulerCatalog.Heun,
-            "LCMScheduler" => SchedulerCatalog.Lcm,
-            "DDPMScheduler" => SchedulerCatalog.Ddpm,
-            _ => throw new FaceStudioValidationException("_class_name", $"The SDK has no scheduler for diffusers class {className}; known: DDIMScheduler, PNDMScheduler, EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, DPMSolverMultistepScheduler, UniPCMultistepScheduler, LMSDiscreteScheduler, HeunDiscreteScheduler, LCMScheduler, DDPMScheduler."),
-        };
-        if (algorithm is not null && className != "DPMSolverMultistepScheduler")
-        {
-            throw Unsupported("algorithm_type", algorithm);
+            return false;
         }
 
-        return new DiffusersScheduler(name, c);
+        foreach (JsonElement item in defaulted.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String && item.ValueEquals(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>diffusers' constructor defaults for the settings the file may leave out.</summary>
@@ -196,4 +269,7 @@ public static class DiffusersSchedulerConfig
 
     private static FaceStudioValidationException Unsupported(string key, string? value)
         => new(key, $"The SDK cannot map diffusers scheduler setting {key} = {value}: the value is not supported (see docs/schedulers.md).");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,}\]])")]
+    private static partial System.Text.RegularExpressions.Regex PythonFloatWords();
 }

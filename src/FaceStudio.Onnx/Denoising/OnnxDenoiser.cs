@@ -1,5 +1,6 @@
 using FaceStudio.Core.Denoising;
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Regions;
 using FaceStudio.Onnx.Contracts;
 using FaceStudio.Onnx.Sessions;
 using Microsoft.ML.OnnxRuntime;
@@ -93,6 +94,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             MaxContextTokens = GraphContract.FixedDim(Context, 1),
             SupportsIdentityRegions = present == 3,
             IdentityTokensPerIdentity = tokensPerIdentity,
+            MaskDownsample = present == 3 ? Options.MaskDownsample : null,
             FixedBatchSize = GraphContract.FixedDim(Sample, 0),
             Precision = Sample.ElementDataType == TensorElementType.Float16 ? TensorPrecision.Float16 : TensorPrecision.Float32,
         };
@@ -125,10 +127,15 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     /// <summary>Loads a model file; the buffer location follows <paramref name="options"/>' provider.</summary>
     public static OnnxDenoiser Load(string modelPath, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
+        => Load(modelPath, options, factory, maskDownsample: null);
+
+    /// <summary>Loads a model file whose graph applies <paramref name="maskDownsample"/> to <c>identity_masks</c>.</summary>
+    internal static OnnxDenoiser Load(string modelPath, OnnxSessionOptions? options, ISessionFactory? factory, RegionMaskDownsample? maskDownsample)
     {
         options ??= OnnxSessionOptions.Default;
+        OnnxSessionOptions sessionOptions = options;
         return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options),
-            session => new OnnxDenoiser(session, OnnxDenoiserOptions.From(options), ownsSession: true, modelPath));
+            session => new OnnxDenoiser(session, OnnxDenoiserOptions.From(sessionOptions) with { MaskDownsample = maskDownsample }, ownsSession: true, modelPath));
     }
 
     /// <inheritdoc />

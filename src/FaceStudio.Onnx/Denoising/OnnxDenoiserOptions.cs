@@ -1,4 +1,5 @@
 using FaceStudio.Core.Errors;
+using FaceStudio.Core.Regions;
 using FaceStudio.Onnx.Sessions;
 
 namespace FaceStudio.Onnx.Denoising;
@@ -17,6 +18,13 @@ public sealed record OnnxDenoiserOptions
     /// shapes (one latent shape per loaded session).
     /// </summary>
     public bool CudaGraph { get; init; }
+
+    /// <summary>
+    /// The rule the graph applies to <c>identity_masks</c> (from a model pack's <c>options.maskDownsample</c>);
+    /// reported as <see cref="FaceStudio.Core.Denoising.DenoiserCapabilities.MaskDownsample"/> when the graph takes
+    /// identity inputs. Null when undeclared.
+    /// </summary>
+    public RegionMaskDownsample? MaskDownsample { get; init; }
 
     /// <summary>
     /// Tests only: run the device-buffer path (allocator-owned buffers, copies through the copier graphs) with
@@ -48,6 +56,11 @@ public sealed record OnnxDenoiserOptions
         if (CudaGraph && Location != DenoiserBufferLocation.Cuda)
         {
             throw new FaceStudioValidationException(nameof(CudaGraph), "CudaGraph needs Location = Cuda; got Host.");
+        }
+
+        if (MaskDownsample is { } rule && !Enum.IsDefined(rule))
+        {
+            throw new FaceStudioValidationException(nameof(MaskDownsample), $"MaskDownsample must be null, Area or Bicubic; got {(int)rule}.");
         }
     }
 }

@@ -16,4 +16,12 @@ public sealed record ManifestOptions
     /// <summary>Tokens per identity produced by the projector.</summary>
     [JsonPropertyName("identityTokens")]
     public int? IdentityTokens { get; init; }
+
+    /// <summary>
+    /// The rule the UNet's graph applies to <c>identity_masks</c> on their way to each attention resolution:
+    /// <c>area</c> or <c>bicubic</c> (what <c>export_identity_unet.py --mask-downsample</c> built in). The pipeline
+    /// then builds region masks with the same rule; an explicit, different rule is refused.
+    /// </summary>
+    [JsonPropertyName("maskDownsample")]
+    public string? MaskDownsample { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FaceStudio.Core.Errors;
 using FaceStudio.Core.Imaging;
+using FaceStudio.Core.Regions;
 using FaceStudio.Core.Scheduling;
 using FaceStudio.Onnx.Latents;
 using Google.Protobuf;
@@ -95,6 +96,9 @@ public sealed class ModelPack
     /// <summary>VAE settings (scaling factor from the manifest, vae_decoder/config.json, or 0.18215).</summary>
     public VaeOptions Vae { get; }
 
+    /// <summary>The rule the UNet applies to <c>identity_masks</c> (the manifest's <c>options.maskDownsample</c>); null when undeclared.</summary>
+    public RegionMaskDownsample? MaskDownsample => Manifest?.Options?.MaskDownsample is { } rule ? ParseMaskDownsample(rule) : null;
+
     /// <summary>
     /// Resolves and checks the pack at <paramref name="directory"/>. Throws <see cref="ModelPackException"/>
     /// listing every missing file, escaping path and invalid manifest value at once.
@@ -171,6 +175,11 @@ public sealed class ModelPack
         if (manifest?.Options?.Guidance is { } guidance && guidance is not ("facestudio" or "ip-adapter-faceid"))
         {
             problems.Add($"{ModelPackManifest.FileName}: options.guidance must be 'facestudio' or 'ip-adapter-faceid'; got '{guidance}'");
+        }
+
+        if (manifest?.Options?.MaskDownsample is { } rule && ParseMaskDownsample(rule) is null)
+        {
+            problems.Add($"{ModelPackManifest.FileName}: options.maskDownsample must be 'area' or 'bicubic'; got '{rule}'");
         }
 
         if (problems.Count > 0)
@@ -327,6 +336,13 @@ public sealed class ModelPack
         Check("merges", named?.Merges, merges, "merges.txt");
         Check("config", named?.Config, config, "tokenizer_config.json");
     }
+
+    private static RegionMaskDownsample? ParseMaskDownsample(string value) => value switch
+    {
+        "area" => RegionMaskDownsample.Area,
+        "bicubic" => RegionMaskDownsample.Bicubic,
+        _ => null,
+    };
 
     private string? Optional(string key) => _components.TryGetValue(key, out string? path) ? path : null;
 

@@ -21,11 +21,11 @@ public sealed class ModelPackLoader(PipelineSessionOptions? options = null, ISes
         return OnnxTextEncoder.Load(pack.TextEncoderPath, tokenizer, _options.For(ModelComponent.TextEncoder), _factory);
     }
 
-    /// <summary>The UNet denoiser.</summary>
+    /// <summary>The UNet denoiser, reporting the pack's declared mask rule (<see cref="ModelPack.MaskDownsample"/>).</summary>
     public OnnxDenoiser LoadDenoiser(ModelPack pack)
     {
         ArgumentNullException.ThrowIfNull(pack);
-        return OnnxDenoiser.Load(pack.UNetPath, _options.For(ModelComponent.Denoiser), _factory);
+        return OnnxDenoiser.Load(pack.UNetPath, _options.For(ModelComponent.Denoiser), _factory, pack.MaskDownsample);
     }
 
     /// <summary>The VAE decoder, with the pack's scaling factor.</summary>

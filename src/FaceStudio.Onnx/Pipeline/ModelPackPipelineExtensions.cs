@@ -135,7 +135,7 @@ public static class ModelPackPipelineExtensions
 
             if (pack.Scheduler is { } scheduler)
             {
-                builder.UseSchedulerConfig(scheduler.Config);
+                builder.UseSchedulerConfig(scheduler);
             }
         }
         catch

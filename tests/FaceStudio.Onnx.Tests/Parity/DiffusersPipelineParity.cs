@@ -21,7 +21,11 @@ namespace FaceStudio.Onnx.Tests.Parity;
 internal static class DiffusersPipelineParity
 {
     /// <summary>Final latents (relative L2) and decoded pixels (largest grey-level difference).</summary>
-    public sealed record Outcome(double LatentRelativeL2, int MaxGreyLevelDifference);
+    public sealed record Outcome(double LatentRelativeL2, int MaxGreyLevelDifference)
+    {
+        /// <summary>The region mask rule the pipeline used (identity runs).</summary>
+        public RegionMaskDownsample? MaskDownsample { get; init; }
+    }
 
     /// <summary>The recorded text-to-image and img2img cases (index.json "pipelines").</summary>
     public static IReadOnlyList<string> Cases()
@@ -32,8 +36,7 @@ internal static class DiffusersPipelineParity
 
     /// <summary>One diffusers StableDiffusion(Img2Img)Pipeline case against the SDK.</summary>
     /// <param name="name">The case (index.json "pipelines").</param>
-    /// <param name="adjustConfig">Changes the scheduler config the pack gives (null keeps it).</param>
-    public static async Task<Outcome> RunCaseAsync(string name, Func<SchedulerConfig, SchedulerConfig>? adjustConfig = null)
+    public static async Task<Outcome> RunCaseAsync(string name)
     {
         using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ParityFixtures.Root, "index.json")));
         JsonElement c = doc.RootElement.GetProperty("pipelines").GetProperty(name);
@@ -45,11 +48,6 @@ internal static class DiffusersPipelineParity
         var builder = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(ParityFixtures.Pack));
         var decoder = new RecordingDecoder(builder.LatentDecoder!);
         builder.UseLatentDecoder(decoder);
-        if (adjustConfig is not null)
-        {
-            builder.UseSchedulerConfig(adjustConfig(builder.SchedulerConfig));
-        }
-
         StyleInput? style = null;
         if (img2img)
         {
@@ -76,22 +74,49 @@ internal static class DiffusersPipelineParity
         return await RunAsync(pipeline, request, decoder, dir);
     }
 
-    /// <summary>
-    /// diffusers' masked IP-Adapter-FaceID run (identity/run) against the SDK's two-region generation: the identity UNet
-    /// exported with diffusers' bicubic mask rule, the FaceID projector, the two faces as embeddings with scales 0.9 and
-    /// 0.6, boxes over the left and right halves.
-    /// </summary>
-    public static async Task<Outcome> RunIdentityAsync()
+    /// <summary>The identity run's image size (from its recorded image, [1, H, W, 3]).</summary>
+    public static (int Width, int Height) IdentitySize()
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ParityFixtures.Root, "index.json")));
-        JsonElement c = doc.RootElement.GetProperty("identity");
-        using var folder = new TestFolder();
+        long[] imageShape = ParityFixtures.Read("identity/run/image_uint8.npy").Shape;
+        return ((int)imageShape[2], (int)imageShape[1]);
+    }
+
+    /// <summary>The identity run's regions: boxes over the left and right halves, in identity order.</summary>
+    public static IdentityRegion[] IdentityRegions(int count, int width, int height)
+    {
+        float part = width / (float)count;
+        return [.. Enumerable.Range(0, count).Select(i => IdentityRegion.FromBox(RegionBox.FromSize(i * part, 0, part, height)))];
+    }
+
+    /// <summary>The parity pack copied to <paramref name="folder"/> with <paramref name="unet"/> as its UNet, declaring <paramref name="maskDownsample"/>.</summary>
+    public static string PackWithIdentityUNet(TestFolder folder, string unet, string? maskDownsample)
+    {
         string packDir = folder.File("pack");
         CopyDirectory(ParityFixtures.Pack, packDir);
         string manifestPath = Path.Combine(packDir, "facestudio.json");
         JsonNode manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
-        manifest["components"]!["unet"] = "unet_identity_bicubic/model.onnx";
+        manifest["components"]!["unet"] = unet;
+        if (maskDownsample is not null)
+        {
+            manifest["options"]!["maskDownsample"] = maskDownsample;
+        }
+
         File.WriteAllText(manifestPath, manifest.ToJsonString());
+        return packDir;
+    }
+
+    /// <summary>
+    /// diffusers' masked IP-Adapter-FaceID run (identity/run) against the SDK's two-region generation: an identity UNet
+    /// (by default the one exported with diffusers' bicubic mask rule, declared in the manifest so the pipeline builds
+    /// its masks with the same rule), the FaceID projector, the two faces as embeddings with scales 0.9 and 0.6, boxes
+    /// over the left and right halves.
+    /// </summary>
+    public static async Task<Outcome> RunIdentityAsync(string unet = "unet_identity_bicubic/model.onnx", string maskDownsample = "bicubic")
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ParityFixtures.Root, "index.json")));
+        JsonElement c = doc.RootElement.GetProperty("identity");
+        using var folder = new TestFolder();
+        string packDir = PackWithIdentityUNet(folder, unet, maskDownsample);
 
         var builder = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(packDir));
         var decoder = new RecordingDecoder(builder.LatentDecoder!);
@@ -101,17 +126,15 @@ internal static class DiffusersPipelineParity
         float[] faces = ParityFixtures.Read("identity/face_embeds.npy").AsFloat();
         float[] scales = ParityFixtures.Read("identity/scales.npy").AsFloat();
         int dim = faces.Length / scales.Length;
-        // The run's size from its image ([1, H, W, 3]).
-        long[] imageShape = ParityFixtures.Read("identity/run/image_uint8.npy").Shape;
-        int height = (int)imageShape[1], width = (int)imageShape[2];
+        (int width, int height) = IdentitySize();
+        IdentityRegion[] regions = IdentityRegions(scales.Length, width, height);
         var identities = new IdentityInput[scales.Length];
         for (int i = 0; i < identities.Length; i++)
         {
-            float half = width / (float)identities.Length;
             identities[i] = IdentityInput.FromEmbedding(IdentityEmbedding.FromVector(faces.AsSpan(i * dim, dim))) with
             {
                 Scale = scales[i],
-                Region = IdentityRegion.FromBox(RegionBox.FromSize(i * half, 0, half, height)),
+                Region = regions[i],
             };
         }
 
@@ -129,7 +152,7 @@ internal static class DiffusersPipelineParity
             Flavor = GuidanceFlavor.IpAdapterFaceId,
             Identities = identities,
         };
-        return await RunAsync(pipeline, request, decoder, "identity/run/");
+        return await RunAsync(pipeline, request, decoder, "identity/run/") with { MaskDownsample = pipeline.RegionMasks.Downsample };
     }
 
     private static async Task<Outcome> RunAsync(FaceStudioPipeline pipeline, GenerationRequest request, RecordingDecoder decoder, string dir)
@@ -148,7 +171,8 @@ internal static class DiffusersPipelineParity
         return new Outcome(latentRel, worstPixel);
     }
 
-    private static string SchedulerName(string className, JsonElement config)
+    /// <summary>The catalog name of a recorded diffusers scheduler.</summary>
+    public static string SchedulerName(string className, JsonElement config)
     {
         bool karras = config.TryGetProperty("use_karras_sigmas", out JsonElement k) && k.ValueKind == JsonValueKind.True;
         return className switch

@@ -1,3 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FaceStudio.Core.Regions;
+using FaceStudio.Core.Scheduling;
+using FaceStudio.Onnx.Packs;
 using Xunit.Abstractions;
 
 namespace FaceStudio.Onnx.Tests.Parity;
@@ -11,15 +16,10 @@ public class DiffusersPipelineParityTests(ITestOutputHelper output)
 {
     private const double LatentTolerance = 1e-3;
 
-    /// <summary>
-    /// DDIM's distance with the pack's scheduler config, pinned. The pack's scheduler_config.json (written for
-    /// EulerAncestralDiscreteScheduler) leaves set_alpha_to_one out; diffusers' DDIMScheduler.from_config fills in its
-    /// class default (True: ᾱ = 1 after the last step) while the SDK builds every scheduler on the pack's one parsed
-    /// config (false: ᾱ₀). Measured 1.36e-3 on 2026-12-03.
-    /// </summary>
-    public const double DdimPackConfigDistance = 1.36e-3;
+    /// <summary>Final-latent distance of the two-region run on the area-rule identity UNet from diffusers' bicubic-mask run (measured 2026-12-03).</summary>
+    public const double IdentityAreaGraphDistance = 1.40e-2;
 
-    public static TheoryData<string> Cases() => [.. DiffusersPipelineParity.Cases().Where(c => c != "ddim")];
+    public static TheoryData<string> Cases() => [.. DiffusersPipelineParity.Cases()];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -31,15 +31,33 @@ public class DiffusersPipelineParityTests(ITestOutputHelper output)
         Assert.InRange(outcome.MaxGreyLevelDifference, 0, 1);
     }
 
-    [Fact]
-    public async Task Parity_ddim_matches_diffusers_with_its_class_default_set_alpha_to_one_and_pack_config_distance_is_pinned()
+    /// <summary>
+    /// The settings each recorded scheduler ran with in diffusers (<c>{Class}.from_config(pack config)</c> inside
+    /// StableDiffusionPipeline, every key resolved) against what the SDK builds that scheduler with from the pack's
+    /// config: the pack's Euler-ancestral config leaves set_alpha_to_one out, and DDIM must get its class default (True).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Parity_scheduler_settings_from_the_pack_config_match_diffusers_from_config(string name)
     {
-        DiffusersPipelineParity.Outcome withDefault = await DiffusersPipelineParity.RunCaseAsync("ddim", c => c with { SetAlphaToOne = true });
-        DiffusersPipelineParity.Outcome withPack = await DiffusersPipelineParity.RunCaseAsync("ddim");
-        output.WriteLine($"ddim (set_alpha_to_one = true): {withDefault.LatentRelativeL2:E2}, pixels {withDefault.MaxGreyLevelDifference}; pack config: {withPack.LatentRelativeL2:E2}, pixels {withPack.MaxGreyLevelDifference}");
-        Assert.InRange(withDefault.LatentRelativeL2, 0, LatentTolerance);
-        Assert.InRange(withDefault.MaxGreyLevelDifference, 0, 1);
-        Assert.InRange(withPack.LatentRelativeL2, DdimPackConfigDistance * 0.9, DdimPackConfigDistance * 1.1);
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(ParityFixtures.Root, "index.json")));
+        JsonElement c = doc.RootElement.GetProperty("pipelines").GetProperty(name);
+        string className = c.GetProperty("scheduler_class").GetString()!;
+        var resolved = new JsonObject();
+        foreach (JsonProperty property in c.GetProperty("scheduler_config").EnumerateObject().Where(p => p.Name != "_use_default_values"))
+        {
+            resolved[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        SchedulerConfig diffusers = DiffusersSchedulerConfig.Parse(resolved.ToJsonString(), "index.json " + name).Config;
+        ModelPack pack = ModelPack.Load(ParityFixtures.Pack);
+        SchedulerConfig sdk = pack.Scheduler!.ConfigFor(DiffusersPipelineParity.SchedulerName(className, c.GetProperty("scheduler_config")));
+        Assert.Equal(diffusers, sdk);
+        if (className == "DDIMScheduler")
+        {
+            Assert.True(sdk.SetAlphaToOne);
+            Assert.False(pack.Scheduler.Config.SetAlphaToOne);
+        }
     }
 
     /// <summary>
@@ -51,7 +69,21 @@ public class DiffusersPipelineParityTests(ITestOutputHelper output)
     {
         DiffusersPipelineParity.Outcome outcome = await DiffusersPipelineParity.RunIdentityAsync();
         output.WriteLine($"identity: final latents relative L2 {outcome.LatentRelativeL2:E2}, pixels max |Δ| {outcome.MaxGreyLevelDifference}");
+        Assert.Equal(RegionMaskDownsample.Bicubic, outcome.MaskDownsample);
         Assert.InRange(outcome.LatentRelativeL2, 0, LatentTolerance);
         Assert.InRange(outcome.MaxGreyLevelDifference, 0, 1);
+    }
+
+    /// <summary>
+    /// The same run on the identity UNet exported with the area rule, declared as such: the pipeline follows the
+    /// manifest (area masks), and the result is not diffusers' (whose layers get bicubic masks); the distance is pinned.
+    /// </summary>
+    [Fact]
+    public async Task Parity_identity_two_regions_on_the_area_rule_graph_differ_from_diffusers_by_a_pinned_distance()
+    {
+        DiffusersPipelineParity.Outcome outcome = await DiffusersPipelineParity.RunIdentityAsync("unet_identity/model.onnx", "area");
+        output.WriteLine($"identity, area graph: final latents relative L2 {outcome.LatentRelativeL2:E2}, pixels max |Δ| {outcome.MaxGreyLevelDifference}");
+        Assert.Equal(RegionMaskDownsample.Area, outcome.MaskDownsample);
+        Assert.InRange(outcome.LatentRelativeL2, IdentityAreaGraphDistance * 0.9, IdentityAreaGraphDistance * 1.1);
     }
 }
