@@ -8,6 +8,12 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
     /// <summary>Low-memory mode (pipeline only).</summary>
     public bool LowMemory { get; init; }
 
+    /// <summary><see cref="FaceStudio.Onnx.Sessions.OnnxSessionOptions.ShrinkCpuArenaAfterRun"/> (on unless <c>--no-arena-shrinkage</c>).</summary>
+    public bool ShrinkArena { get; init; } = true;
+
+    /// <summary>The text encoder released after each use (<c>--release-text-encoder</c>; pipeline only).</summary>
+    public bool ReleaseTextEncoder { get; init; }
+
     /// <summary>Adds <c>session.disable_prepacking = 1</c> to every session (pipeline only).</summary>
     public bool DisablePrepacking { get; init; }
 
@@ -24,12 +30,12 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
     public string Label => string.Join("+", new[]
     {
         PackLabel, Arena ? null : "no-arena", MemoryPattern ? null : "no-mempattern", LazyVaeEncoder ? null : "eager-vae-encoder",
-        LowMemory ? "low-memory" : null, DisablePrepacking ? "no-prepacking" : null,
+        LowMemory ? "low-memory" : null, ShrinkArena ? null : "no-arena-shrinkage", ReleaseTextEncoder ? "release-text-encoder" : null, DisablePrepacking ? "no-prepacking" : null,
     }.Concat(SessionConfig.Select(e => $"{e.Key}={e.Value}")).Where(s => s is not null).DefaultIfEmpty("default"));
 
     public static BenchArguments Parse(string[] args)
     {
-        const string Usage = "usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2] [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--disable-prepacking] [--identities PHOTO,PHOTO] [--session-config KEY=VALUE]... [--label TEXT]";
+        const string Usage = "usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2] [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--no-arena-shrinkage] [--release-text-encoder] [--disable-prepacking] [--identities PHOTO,PHOTO] [--session-config KEY=VALUE]... [--label TEXT]";
         if (args.Length == 0 || args[0] is not ("components" or "pipeline"))
         {
             throw new ArgumentException(Usage);
@@ -37,7 +43,7 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
 
         string? pack = null, label = null;
         int size = 512, steps = 6, runs = 5, threads = 2;
-        bool arena = true, pattern = true, lazy = true, lowMemory = false, noPrepack = false;
+        bool arena = true, pattern = true, lazy = true, lowMemory = false, noPrepack = false, shrink = true, releaseText = false;
         string[] photos = [];
         var sessionConfig = new Dictionary<string, string>();
         for (int i = 1; i < args.Length; i++)
@@ -54,6 +60,8 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
                 case "--eager-vae-encoder": lazy = false; break;
                 case "--low-memory": lowMemory = true; break;
                 case "--disable-prepacking": noPrepack = true; break;
+                case "--no-arena-shrinkage": shrink = false; break;
+                case "--release-text-encoder": releaseText = true; break;
                 case "--identities": photos = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--label": label = args[++i]; break;
                 case "--session-config":
@@ -78,6 +86,8 @@ internal sealed record BenchArguments(string Mode, string Pack, int Size, int St
         {
             LowMemory = lowMemory,
             DisablePrepacking = noPrepack,
+            ShrinkArena = shrink,
+            ReleaseTextEncoder = releaseText,
             IdentityPhotos = photos,
             PackLabel = label,
             SessionConfig = sessionConfig,

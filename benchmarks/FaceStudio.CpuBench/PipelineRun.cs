@@ -25,7 +25,9 @@ internal static class PipelineRun
             entries["session.disable_prepacking"] = "1";
         }
 
-        var options = new PipelineSessionOptions { Default = session, LoadVaeEncoderOnFirstUse = arguments.LazyVaeEncoder, LowMemory = arguments.LowMemory };
+        var options = new PipelineSessionOptions { Default = session, LoadVaeEncoderOnFirstUse = arguments.LazyVaeEncoder, LowMemory = arguments.LowMemory,
+            TextEncoderResidency = arguments.ReleaseTextEncoder ? ComponentResidency.ReleaseAfterUse : ComponentResidency.Keep,
+        };
         var factory = new MeasuringSessionFactory(config, entries);
         var identities = new List<IdentityInput>();
         var codec = new SkiaImageCodec();

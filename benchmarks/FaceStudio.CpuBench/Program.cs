@@ -8,7 +8,8 @@ using FaceStudio.Onnx.Sessions;
 using Microsoft.ML.OnnxRuntime;
 
 // Usage: FaceStudio.CpuBench components|pipeline --pack DIR [--size 512] [--steps 6] [--runs 5] [--threads 2]
-//        [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--disable-prepacking]
+//        [--no-arena] [--no-memory-pattern] [--eager-vae-encoder] [--low-memory] [--no-arena-shrinkage] [--release-text-encoder]
+//        [--disable-prepacking]
 //        [--identities PHOTO,PHOTO] [--label TEXT]
 //        FaceStudio.CpuBench extract-faces DIR   (the shipped face models, for the identity pack run.sh builds)
 if (args is ["extract-faces", string faceDirectory])
@@ -24,6 +25,7 @@ var session = new OnnxSessionOptions
     InterOpThreads = 1,
     EnableCpuMemoryArena = arguments.Arena,
     EnableMemoryPattern = arguments.MemoryPattern,
+    ShrinkCpuArenaAfterRun = arguments.ShrinkArena,
 };
 string config = arguments.Label;
 if (arguments.DisablePrepacking && arguments.Mode == "components")

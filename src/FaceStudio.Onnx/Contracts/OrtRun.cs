@@ -7,6 +7,12 @@ internal static class OrtRun
 {
     private static readonly Action<object?> TerminateCallback = static state => ((RunOptions)state!).Terminate = true;
 
+    /// <summary>
+    /// Makes every run with <paramref name="options"/> free the CPU arena's unused chunks when it ends (ONNX Runtime's
+    /// <c>memory.enable_memory_arena_shrinkage</c>; see <see cref="Sessions.OnnxSessionOptions.ShrinkCpuArenaAfterRun"/>).
+    /// </summary>
+    public static void ShrinkCpuArenaAfterRun(RunOptions options) => options.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+
     /// <summary>Sets <paramref name="options"/>.Terminate when <paramref name="token"/> fires; dispose after the run.</summary>
     public static CancellationTokenRegistration Register(RunOptions options, CancellationToken token) =>
         token.CanBeCanceled ? token.UnsafeRegister(TerminateCallback, options) : default;

@@ -27,6 +27,12 @@ public sealed record OnnxDenoiserOptions
     public RegionMaskDownsample? MaskDownsample { get; init; }
 
     /// <summary>
+    /// Shrink the CPU arena after every run (<see cref="OnnxSessionOptions.ShrinkCpuArenaAfterRun"/>): each step's
+    /// activation block goes back to the operating system when the step ends. Host buffers only.
+    /// </summary>
+    public bool ShrinkCpuArenaAfterRun { get; init; }
+
+    /// <summary>
     /// Tests only: run the device-buffer path (allocator-owned buffers, copies through the copier graphs) with
     /// CPU memory, so its bookkeeping is checked on machines without a GPU.
     /// </summary>
@@ -42,6 +48,7 @@ public sealed record OnnxDenoiserOptions
             Location = cuda ? DenoiserBufferLocation.Cuda : DenoiserBufferLocation.Host,
             DeviceId = session.DeviceId,
             CudaGraph = cuda && session.Cuda.EnableCudaGraph,
+            ShrinkCpuArenaAfterRun = !cuda && session.ShrinksCpuArena,
         };
     }
 
@@ -56,6 +63,11 @@ public sealed record OnnxDenoiserOptions
         if (CudaGraph && Location != DenoiserBufferLocation.Cuda)
         {
             throw new FaceStudioValidationException(nameof(CudaGraph), "CudaGraph needs Location = Cuda; got Host.");
+        }
+
+        if (ShrinkCpuArenaAfterRun && Location != DenoiserBufferLocation.Host)
+        {
+            throw new FaceStudioValidationException(nameof(ShrinkCpuArenaAfterRun), "ShrinkCpuArenaAfterRun needs Location = Host (it shrinks the CPU arena); got Cuda.");
         }
 
         if (MaskDownsample is { } rule && !Enum.IsDefined(rule))

@@ -39,6 +39,11 @@ internal sealed class OnnxDenoiserSession : IDenoiserSession
                 $"With CUDA graphs every step must be one run, but the UNet fixes its batch to {chunkBatch} and the latent batch {shape.Batch} would take {chunkCount} runs; use a UNet with a dynamic batch (or batch {shape.Batch}), or disable CudaGraph."));
         }
 
+        if (owner.Options.ShrinkCpuArenaAfterRun)
+        {
+            OrtRun.ShrinkCpuArenaAfterRun(_runOptions);
+        }
+
         IdentityConditioning? identity = caps.SupportsIdentityRegions ? conditioning.Identity ?? Neutral(owner, shape) : null;
         if (owner.Options.CudaGraph)
         {

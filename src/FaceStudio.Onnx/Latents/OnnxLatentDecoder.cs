@@ -49,6 +49,9 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     /// <inheritdoc />
     public int LatentChannels { get; }
 
+    /// <summary>Each run frees the CPU arena's unused chunks when it ends (set by <see cref="Load"/> from <see cref="OnnxSessionOptions.ShrinkCpuArenaAfterRun"/>).</summary>
+    internal bool ShrinkCpuArenaAfterRun { get => _session.ShrinkCpuArenaAfterRun; init => _session.ShrinkCpuArenaAfterRun = value; }
+
     /// <inheritdoc />
     public int DownscaleFactor { get; }
 
@@ -58,8 +61,10 @@ public sealed class OnnxLatentDecoder : ILatentDecoder, IDisposable
     /// <summary>Loads a model file.</summary>
     public static OnnxLatentDecoder Load(string modelPath, VaeOptions? vae = null, OnnxSessionOptions? options = null, ISessionFactory? factory = null)
     {
-        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options ?? OnnxSessionOptions.Default),
-            session => new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath));
+        options ??= OnnxSessionOptions.Default;
+        bool shrink = options.ShrinksCpuArena;
+        return SessionLoading.Own((factory ?? new SessionFactory()).Create(modelPath, options),
+            session => new OnnxLatentDecoder(session, vae, ownsSession: true, modelPath) { ShrinkCpuArenaAfterRun = shrink });
     }
 
     /// <inheritdoc />

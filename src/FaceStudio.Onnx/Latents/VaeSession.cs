@@ -28,6 +28,9 @@ internal sealed class VaeSession : IDisposable
         _outputName = outputName;
     }
 
+    /// <summary>Each run frees the CPU arena's unused chunks when it ends (<see cref="Sessions.OnnxSessionOptions.ShrinkCpuArenaAfterRun"/>).</summary>
+    public bool ShrinkCpuArenaAfterRun { get; set; }
+
     /// <summary>Runs the graph on <paramref name="values"/> of <paramref name="shape"/>; returns the output as float32 and its shape.</summary>
     public (float[] Values, int[] Shape) Run(ReadOnlySpan<float> values, int[] shape, CancellationToken cancellationToken)
     {
@@ -35,6 +38,11 @@ internal sealed class VaeSession : IDisposable
         using var input = new HostTensor(_inputType, shape.Select(d => (long)d).ToArray());
         input.WriteFloats(values);
         using var runOptions = new RunOptions();
+        if (ShrinkCpuArenaAfterRun)
+        {
+            OrtRun.ShrinkCpuArenaAfterRun(runOptions);
+        }
+
         using IDisposableReadOnlyCollection<OrtValue> results = OrtRun.Run(_shared, runOptions, [_inputName], [input.Value], [_outputName], cancellationToken, _component);
         return (OrtValueReader.ReadFloats(results[0]), OrtValueReader.Shape(results[0]));
     }

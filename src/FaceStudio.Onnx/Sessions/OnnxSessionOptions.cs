@@ -35,6 +35,20 @@ public sealed record OnnxSessionOptions
     public bool EnableCpuMemoryArena { get; init; } = true;
 
     /// <summary>
+    /// After each run of the UNet and the VAE, hand the CPU arena's free chunks back to the operating system (ONNX
+    /// Runtime's run option <c>memory.enable_memory_arena_shrinkage = cpu:0</c>; default <c>true</c>). The arena keeps
+    /// its speed inside a run, but the activations a run planned are not held after it: the VAE decode that follows
+    /// the loop does not stack its activations on the UNet's, and the next request's UNet loop not on the decoder's.
+    /// Costs one re-allocation of the run's activation block per run, nothing measurable next to a UNet step or a
+    /// decode (docs/performance.md). Other components (text and face encoders, run often and small) keep their arena.
+    /// Ignored without the arena.
+    /// </summary>
+    public bool ShrinkCpuArenaAfterRun { get; init; } = true;
+
+    /// <summary>Whether runs shrink the CPU arena: <see cref="ShrinkCpuArenaAfterRun"/> with the arena on.</summary>
+    internal bool ShrinksCpuArena => ShrinkCpuArenaAfterRun && EnableCpuMemoryArena;
+
+    /// <summary>
     /// Let ONNX Runtime plan one block for all activations from the first run's shapes (default <c>true</c>, ONNX
     /// Runtime's default). <c>false</c> allocates per tensor, which lowers the peak when shapes change between runs.
     /// </summary>

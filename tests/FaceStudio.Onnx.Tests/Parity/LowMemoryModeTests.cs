@@ -60,6 +60,26 @@ public class LowMemoryModeTests
     }
 
     [Fact]
+    public async Task Arena_shrinkage_reaches_the_unet_and_vae_runs_and_changes_no_pixel()
+    {
+        byte[] shrunk = await GenerateAsync(new PipelineSessionOptions(), 13, builder =>
+        {
+            Assert.True(Assert.IsType<OnnxDenoiser>(builder.Denoiser).Options.ShrinkCpuArenaAfterRun);
+            Assert.True(Assert.IsType<OnnxLatentDecoder>(builder.LatentDecoder).ShrinkCpuArenaAfterRun);
+        });
+        var off = new PipelineSessionOptions { Default = new OnnxSessionOptions { ShrinkCpuArenaAfterRun = false } };
+        byte[] kept = await GenerateAsync(off, 13, builder =>
+        {
+            Assert.False(Assert.IsType<OnnxDenoiser>(builder.Denoiser).Options.ShrinkCpuArenaAfterRun);
+            Assert.False(Assert.IsType<OnnxLatentDecoder>(builder.LatentDecoder).ShrinkCpuArenaAfterRun);
+        });
+        var noArena = new PipelineSessionOptions { Default = new OnnxSessionOptions { EnableCpuMemoryArena = false } };
+        await GenerateAsync(noArena, 13, builder => Assert.False(Assert.IsType<OnnxDenoiser>(builder.Denoiser).Options.ShrinkCpuArenaAfterRun));
+
+        Assert.Equal(kept, shrunk);
+    }
+
+    [Fact]
     public async Task A_released_text_encoder_is_loaded_again_by_the_next_request_and_encodes_the_same()
     {
         var builder = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(ParityFixtures.Pack), new PipelineSessionOptions { TextEncoderResidency = ComponentResidency.ReleaseAfterUse });
