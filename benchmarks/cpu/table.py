@@ -43,7 +43,9 @@ def decode_flops(size, tiled, tile=64, overlap=0.25):
 results, doc, header = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 mode = header.split()[0]
 lines = [json.loads(line) for line in results.read_text().splitlines() if line.startswith("{")]
-gemm = next((r for r in lines if r["kind"] == "gemm"), None)
+gemms = [r for r in lines if r["kind"] == "gemm"]
+# The machine's rate is the fastest usable measurement (gemm.py marks a reference netlib BLAS as not usable).
+gemm = max((r for r in gemms if r.get("usable", True)), key=lambda r: r["gflops"], default=None)
 full = mode in ("full", "levers")
 
 
@@ -68,14 +70,28 @@ for r in lines:
         pending = []
 
 table = [
-    "| path | size | side: settings | load, s (per component: loads × s, RSS +GiB) | UNet step, s (median of n) | UNet share of GEMM rate | VAE decode, s | decode share | time to first image, s | **peak RSS, GiB** | peak RSS per stage, GiB: load / text / identity / UNet / decode |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| path | size | side: settings | load, s (per component: loads × s, RSS +GiB) | UNet step, s (median of n) | UNet share of GEMM rate | VAE decode, s | decode share | time to first image, s | **peak RSS, GiB** | peak ÷ diffusers' (glibc / jemalloc) | peak RSS per stage, GiB: load / text / identity / UNet / decode |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
+# diffusers' peak per (path, size, allocator label), for the ratio column.
+reference = {}
+for r in lines:
+    if r["side"] == "diffusers" and r["kind"] == "txt2img":
+        reference[(r["kind"], r["size"], r["config"].split(",")[0])] = r["peak_gib"]
+
+
+def ratio(last):
+    if last["side"] != "sdk":
+        return ""
+    cells = [reference.get((last["kind"], last["size"], label)) for label in ("glibc", "jemalloc")]
+    if all(c is None for c in cells):
+        return "n/a"
+    return " / ".join("—" if c is None else f"{last['peak_gib'] / c:.2f}×" for c in cells)
 for run in runs:
     last = run[-1]
     side, config = last["side"], last["config"]
     if last["kind"] in ("skipped", "failed"):
-        table.append(f"| | {last['size']}² | {side}: {config} | {last['kind']} | | | | | | | |")
+        table.append(f"| | {last['size']}² | {side}: {config} | {last['kind']} | | | | | | | | |")
         continue
     size = last["size"]
     path = "text-to-image" if last["kind"] == "txt2img" else f"{last['kind'][len('identities'):]} identities"
@@ -95,10 +111,13 @@ for run in runs:
         f"| {path} | {size}² | {side}: {config} | {load_cell} | {f(last['unet_step_seconds'])} ({last['step_samples']}) "
         f"| {share(unet_flops(size), last['unet_step_seconds'])} | {f(last['decode_seconds'])} "
         f"| {share(decode_flops(size, tiled), last['decode_seconds'])} | {f(last['first_image_seconds'], '{:.1f}')} "
-        f"| **{f(last['peak_gib'])}** | {stages} |")
+        f"| **{f(last['peak_gib'])}** | {ratio(last)} | {stages} |")
 
-if gemm is not None:
-    table.append(f"| | | machine: {gemm['config']} | | fp32 GEMM rate **{gemm['gflops']} GFLOP/s** | 100% | | | | | |")
+for r in gemms:
+    used = r is gemm
+    rate = f"**{r['gflops']} GFLOP/s**" if used else f"{r['gflops']} GFLOP/s"
+    note = "100% (the rate used)" if used else ("not used: reference netlib BLAS" if not r.get("usable", True) else "slower: not used")
+    table.append(f"| | | machine: {r['config']} | | fp32 GEMM rate {rate} | {note} | | | | | | |")
 
 block = f"<!-- cpu-bench:{mode} -->\n{header}\n\n" + "\n".join(table) + f"\n<!-- /cpu-bench:{mode} -->"
 text = doc.read_text()

@@ -60,10 +60,11 @@ public static class ModelPackPipelineExtensions
 
             if (builder.LatentDecoder is null)
             {
-                ILatentDecoder decoder = sessionOptions.LowMemory
-                    ? Own(new ResidentLatentDecoder(() => loader.LoadVaeDecoder(pack), ComponentResidency.ReleaseAfterUse))
-                    : Own(loader.LoadVaeDecoder(pack));
-                builder.UseLatentDecoder(sessionOptions.EffectiveVaeTiling is { } tiling ? new TiledLatentDecoder(decoder, tiling) : decoder);
+                // In low-memory mode the resident decoder tiles inside one load, so a tiled decode loads the VAE once.
+                VaeTiling? tiling = sessionOptions.EffectiveVaeTiling;
+                builder.UseLatentDecoder(sessionOptions.LowMemory
+                    ? Own(new ResidentLatentDecoder(() => loader.LoadVaeDecoder(pack), ComponentResidency.ReleaseAfterUse, tiling))
+                    : tiling is null ? Own(loader.LoadVaeDecoder(pack)) : new TiledLatentDecoder(Own(loader.LoadVaeDecoder(pack)), tiling));
             }
 
             if (builder.LatentEncoder is null && pack.VaeEncoderPath is not null)

@@ -47,8 +47,10 @@ public class LowMemoryModeTests
         {
             var text = Assert.IsType<ResidentTextEncoder>(builder.TextEncoder);
             var unet = Assert.IsType<ResidentDenoiser>(builder.Denoiser);
-            var tiled = Assert.IsType<TiledLatentDecoder>(builder.LatentDecoder);
-            Assert.Equal(VaeTiling.DefaultTileSampleSize, tiled.Tiling.TileSampleSize);
+            var vae = Assert.IsType<ResidentLatentDecoder>(builder.LatentDecoder);
+            Assert.Equal(VaeTiling.DefaultTileSampleSize, vae.Tiling?.TileSampleSize);
+            Assert.False(vae.Holder.IsLoaded);
+            Assert.Equal(1, vae.Holder.Loads);
             Assert.False(text.Holder.IsLoaded);
             Assert.False(unet.Holder.IsLoaded);
             Assert.Equal(1, text.Holder.Loads);
@@ -77,6 +79,25 @@ public class LowMemoryModeTests
         await GenerateAsync(noArena, 13, builder => Assert.False(Assert.IsType<OnnxDenoiser>(builder.Denoiser).Options.ShrinkCpuArenaAfterRun));
 
         Assert.Equal(kept, shrunk);
+    }
+
+    [Fact]
+    public async Task A_tiled_decode_in_low_memory_mode_loads_the_vae_once_and_equals_the_tiled_decode_of_a_kept_vae()
+    {
+        // 16-pixel tiles over a 64×64 image: a 5×5 grid of overlapping tiles (stride 12), decoded in one load.
+        var tiling = new VaeTiling { TileSampleSize = 16 };
+        byte[] kept = await GenerateAsync(new PipelineSessionOptions { VaeTiling = tiling }, 17,
+            builder => Assert.Equal(tiling, Assert.IsType<TiledLatentDecoder>(builder.LatentDecoder).Tiling));
+        byte[] low = await GenerateAsync(new PipelineSessionOptions { LowMemory = true, VaeTiling = tiling }, 17, builder =>
+        {
+            var vae = Assert.IsType<ResidentLatentDecoder>(builder.LatentDecoder);
+            Assert.Equal(tiling, vae.Tiling);
+            Assert.False(vae.Holder.IsLoaded);
+            Assert.Equal(1, vae.Holder.Loads);
+        });
+
+        Assert.Equal(kept, low);
+        Assert.NotEqual(await GenerateAsync(new PipelineSessionOptions(), 17), low);
     }
 
     [Fact]
