@@ -23,7 +23,7 @@ indexed like IP-Adapter's attn-processor list; a FaceID checkpoint's LoRA weight
 projections when present), else they start as copies of to_k / to_v (a FaceStudio checkpoint would load here).
 
     python tools/export/export_identity_unet.py --out packs/fs --ip-adapter ip-adapter-faceid_sd15.bin --identities 2
-    python tools/export/export_identity_unet.py --out packs/rand --random-weights [--size tiny]
+    python tools/export/export_identity_unet.py --out packs/rand --random-weights [--size tiny] [--attention mha]
 """
 from __future__ import annotations
 
@@ -153,13 +153,19 @@ def downscale_of(name: str) -> int:
     return 2 ** index if name.startswith("down_blocks") else 2 ** (3 - index)
 
 
-def install(unet, ip_state: dict | None, mask_downsample: str = "area"):
-    """Replaces every attention processor (attn2: identity attention; others: plain attention); loads IP-Adapter
-    weights (and merges FaceID LoRA) when given."""
+def install(unet, ip_state: dict | None, mask_downsample: str = "area", attention: str = "plain"):
+    """Replaces every attention processor (attn2: identity attention; others: plain attention, or with
+    attention="mha" one com.microsoft::MultiHeadAttention node each); loads IP-Adapter weights (and merges FaceID
+    LoRA) when given."""
     import torch
 
     cls = build_processor_class()
-    plain = build_plain_processor_class()
+    if attention == "mha":
+        import mha_attention
+
+        plain = mha_attention.MhaAttnProcessor  # the same math in PyTorch; one fused node in the export
+    else:
+        plain = build_plain_processor_class()
     processors, loaded = {}, 0
     names = list(unet.attn_processors.keys())  # IP-Adapter indexes its weights by this order
     modules = dict(unet.named_modules())
@@ -244,6 +250,10 @@ def arg_parser():
     p.add_argument("--mask-downsample", choices=["area", "bicubic"], default="area",
                    help="latent-size masks to attention resolution: average pooling, or bicubic like diffusers' IPAdapterMaskProcessor")
     p.add_argument("--folder", default="unet", help="pack subfolder (default unet/, replacing the plain UNet)")
+    p.add_argument("--attention", choices=["plain", "mha"], default="plain",
+                   help="self-attention (attn1, where the [B,8,4096,4096] scores are at 512²): plain MatMul/Softmax nodes, or "
+                        "ONNX Runtime's com.microsoft MultiHeadAttention (flash path on CPU; needs ONNX Runtime). The identity "
+                        "cross-attention stays plain either way (its scores are [B,H,L,77+K], small)")
     return p
 
 
@@ -255,8 +265,9 @@ def main(argv=None) -> int:
     import torch
 
     unet = build_unet(a)
-    loaded = install(unet, read_ip_adapter(a.ip_adapter) if a.ip_adapter else None, a.mask_downsample)
-    print(f"identity attention on every attn2 (masks: {a.mask_downsample}); IP-Adapter projections loaded for {loaded} of them")
+    loaded = install(unet, read_ip_adapter(a.ip_adapter) if a.ip_adapter else None, a.mask_downsample, a.attention)
+    print(f"identity attention on every attn2 (masks: {a.mask_downsample}; self-attention: {a.attention}); "
+          f"IP-Adapter projections loaded for {loaded} of them")
 
     n, k = a.identities, a.tokens
     d = int(unet.config.cross_attention_dim)

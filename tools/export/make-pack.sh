@@ -10,8 +10,8 @@
 #                                                                             # weights, no download
 # Other options: --clip-vision ID|DIR (default openai/clip-vit-large-patch14), --no-style (no CLIP vision encoder),
 # --no-identity (with --random-weights: no identity UNet, projector or face models: a text-only pack),
-# --attention plain|mha (attention of the plain UNet of a text-only pack; mha = ONNX Runtime's fused
-# MultiHeadAttention, less memory on CPU; the identity UNet has its own masked attention),
+# --attention plain|mha (the UNet's self-attention; mha = ONNX Runtime's fused MultiHeadAttention, which never
+# materialises the attention scores: far less memory on CPU; the identity UNet keeps its masked cross-attention),
 # --fp16 (GPU packs: ONNX Runtime fusions + fp16; needs the onnxruntime Python package), --name NAME, --no-check.
 # Python: $REFERENCE_PYTHON when set (source ../shared/reference/env.sh), else python3. The check needs the .NET SDK.
 set -euo pipefail
@@ -52,9 +52,6 @@ else
   [ -z "$insightface" ] || [ -d "$insightface" ] || { echo "make-pack: --insightface: no folder '$insightface'" >&2; exit 2; }
 fi
 [ "$random" = yes ] || [ -n "$faceid" ] || identity=no
-if [ "$identity" = yes ] && [ "$attention" = mha ]; then
-  echo "make-pack: --attention mha is for text-only packs (the identity UNet replaces unet/); add --no-identity or drop --ip-adapter-faceid" >&2; exit 2
-fi
 if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
   echo "make-pack: '$out' exists and is not empty; give a new folder (nothing was written)" >&2; exit 2
 fi
@@ -76,10 +73,10 @@ step "1/6 SD1.5 text encoder, UNet ($attention attention), VAE, tokenizer, sched
 
 cli="$root/samples/FaceStudio.Cli/bin/Release/net10.0/facestudio.dll"
 if [ "$identity" = yes ]; then
-  step "2/6 identity-aware UNet (diffusers' bicubic mask rule) replacing unet/"
+  step "2/6 identity-aware UNet (diffusers' bicubic mask rule, $attention self-attention) replacing unet/"
   faceid_arg=(); [ -n "$faceid" ] && faceid_arg=(--ip-adapter "$faceid")
   "$py" "$exp/export_identity_unet.py" --out "$work" "${weights[@]}" "${tiny[@]}" "${sd15_arg[@]}" "${faceid_arg[@]}" \
-    --mask-downsample bicubic
+    --mask-downsample bicubic --attention "$attention"
   step "3/6 projector (IP-Adapter-FaceID's MLPProjModel)"
   if [ "$random" = yes ]; then
     "$py" "$exp/export_projector.py" --out "$work" --flavor ip-adapter-faceid --random-weights "${tiny[@]}"

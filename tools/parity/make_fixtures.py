@@ -163,6 +163,13 @@ def build_pack(out: Path, work: Path, timings: dict) -> dict:
     shutil.copyfile(work / "mha" / "unet_mha" / "model.onnx", mha / "model.onnx")
     timings["export_identity_unet(area)"] = run([py, EXPORT / "export_identity_unet.py", "--out", pack, *tiny, "--seed", str(SEED_IDENTITY),
                                                  "--ip-adapter", ckpt_path, "--folder", "unet_identity", "--mask-downsample", "area"])
+    # The area identity UNet with --attention mha (issue 20): TestData/Attention/unet_identity_mha/model.onnx.
+    timings["export_identity_unet(mha)"] = run([py, EXPORT / "export_identity_unet.py", "--out", work / "mha", *tiny, "--seed", str(SEED_IDENTITY),
+                                                "--ip-adapter", ckpt_path, "--folder", "unet_identity_mha", "--mask-downsample", "area",
+                                                "--attention", "mha"])
+    identity_mha = out.parent / "Attention" / "unet_identity_mha"
+    identity_mha.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(work / "mha" / "unet_identity_mha" / "model.onnx", identity_mha / "model.onnx")
     timings["export_identity_unet(bicubic)"] = run([py, EXPORT / "export_identity_unet.py", "--out", pack, *tiny, "--seed", str(SEED_IDENTITY),
                                                     "--ip-adapter", ckpt_path, "--folder", "unet_identity_bicubic", "--mask-downsample", "bicubic"])
     timings["export_projector(faceid)"] = run([py, EXPORT / "export_projector.py", "--out", pack, "--size", "tiny", "--flavor", "ip-adapter-faceid",
