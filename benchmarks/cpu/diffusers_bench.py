@@ -48,6 +48,9 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--steps", type=int, default=6)
     p.add_argument("--label", default="glibc")
+    p.add_argument("--identities", type=int, default=0,
+                   help="N > 0: the two-identity path's UNet, export_identity_unet.py's masked identity attention on diffusers' "
+                        "UNet (random to_k_ip/to_v_ip as copies of to_k/to_v), N identities of 4 tokens, one vertical band each")
     a = p.parse_args()
 
     import torch
@@ -61,8 +64,16 @@ def main() -> int:
     t0 = time.perf_counter()
     with torch.no_grad():
         models = {}
+        def make_unet():
+            unet = UNet2DConditionModel(**cfg["unet"])
+            if a.identities:
+                import export_identity_unet
+
+                export_identity_unet.install(unet, None, "bicubic")
+            return unet
+
         for name, make in (("text_encoder", lambda: CLIPTextModel(CLIPTextConfig(**cfg["clip_text"]))),
-                           ("unet", lambda: UNet2DConditionModel(**cfg["unet"])),
+                           ("unet", make_unet),
                            ("vae_decoder", lambda: AutoencoderKL(**cfg["vae"]))):
             before, t = rss_gib(), time.perf_counter()
             models[name] = make().eval()
@@ -83,11 +94,19 @@ def main() -> int:
 
         sample = torch.randn(2, 4, latent, latent)
         unet = models["unet"]
+        kwargs = {}
+        if a.identities:
+            n = a.identities
+            masks = torch.zeros(2, n, latent, latent)
+            for i in range(n):
+                masks[:, i, :, i * latent // n:(i + 1) * latent // n] = 1
+            kwargs = {"cross_attention_kwargs": {"identity_tokens": torch.randn(2, n, 4, context.shape[-1]), "identity_masks": masks,
+                                                 "identity_scales": torch.ones(2, n)}}
         times = []
         reset_peak()
         for i in range(a.steps):
             t = time.perf_counter()
-            unet(sample, torch.tensor(500), encoder_hidden_states=context).sample
+            unet(sample, torch.tensor(500), encoder_hidden_states=context, **kwargs).sample
             times.append(time.perf_counter() - t)
         peaks.append(peak_gib())
         emit(config, "stage", stage="Denoising", seconds=sum(times), peak_gib=peaks[-1])
@@ -101,7 +120,7 @@ def main() -> int:
         # The SDK's UNet step is the median of the steps after the first; the same here.
         step = statistics.median(times[1:]) if len(times) > 1 else times[0]
         first_image = load + text_seconds + sum(times) + decode
-        emit(config, "txt2img", size=a.size, load_seconds=load, first_image_seconds=first_image, steps=a.steps,
+        emit(config, f"identities{a.identities}" if a.identities else "txt2img", size=a.size, load_seconds=load, first_image_seconds=first_image, steps=a.steps,
              unet_step_seconds=step, step_samples=max(len(times) - 1, 1), decode_seconds=decode, peak_gib=max(peaks))
     return 0
 

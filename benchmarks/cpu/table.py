@@ -76,7 +76,7 @@ table = [
 # diffusers' peak per (path, size, allocator label), for the ratio column.
 reference = {}
 for r in lines:
-    if r["side"] == "diffusers" and r["kind"] == "txt2img":
+    if r["side"] == "diffusers" and (r["kind"] == "txt2img" or r["kind"].startswith("identities")):
         reference[(r["kind"], r["size"], r["config"].split(",")[0])] = r["peak_gib"]
 
 

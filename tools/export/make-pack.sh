@@ -10,8 +10,10 @@
 #                                                                             # weights, no download
 # Other options: --clip-vision ID|DIR (default openai/clip-vit-large-patch14), --no-style (no CLIP vision encoder),
 # --no-identity (with --random-weights: no identity UNet, projector or face models: a text-only pack),
-# --attention plain|mha (the UNet's self-attention; mha = ONNX Runtime's fused MultiHeadAttention, which never
-# materialises the attention scores: far less memory on CPU; the identity UNet keeps its masked cross-attention),
+# --attention mha|plain (the UNet's self-attention; mha, the default without --fp16, = ONNX Runtime's fused
+# MultiHeadAttention, which never materialises the attention scores: about half the peak memory on CPU, and faster;
+# plain = MatMul/Softmax nodes any ONNX runtime runs, the default with --fp16, whose optimiser fuses attention itself;
+# the identity UNet keeps its masked cross-attention plain either way),
 # --fp16 (GPU packs: ONNX Runtime fusions + fp16; needs the onnxruntime Python package), --name NAME, --no-check.
 # Python: $REFERENCE_PYTHON when set (source ../shared/reference/env.sh), else python3. The check needs the .NET SDK.
 set -euo pipefail
@@ -19,7 +21,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 py=${REFERENCE_PYTHON:-python3}
 exp="$root/tools/export"
 
-identity=yes out="" sd15="" faceid="" insightface="" clip_vision="" style=yes attention=plain fp16=no random=no size=full name="" check=yes
+identity=yes out="" sd15="" faceid="" insightface="" clip_vision="" style=yes attention="" fp16=no random=no size=full name="" check=yes
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 need() { [ $# -ge 2 ] && [ -n "$2" ] || { echo "make-pack: $1 needs a value" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$out" ] || { echo "make-pack: --out DIR is required (see --help)" >&2; exit 2; }
+[ -n "$attention" ] || { [ "$fp16" = yes ] && attention=plain || attention=mha; }
 case "$attention" in plain|mha) ;; *) echo "make-pack: --attention takes plain or mha, not '$attention'" >&2; exit 2 ;; esac
 case "$size" in full|tiny) ;; *) echo "make-pack: --size takes full or tiny, not '$size'" >&2; exit 2 ;; esac
 if [ "$random" = yes ]; then
