@@ -54,13 +54,25 @@ internal sealed class Mt19937
 
     private void Twist()
     {
-        for (int i = 0; i < N; i++)
+        // The reference recurrence state[i] = state[i + M] ^ twist(state[i], state[i + 1]) (indices mod N), split
+        // into its three index ranges so no iteration divides, with the conditional xor of MatrixA as a mask:
+        // the same words as the textbook loop (Next's pins and torch's recorded values check it).
+        uint[] s = _state;
+        int i = 0;
+        for (; i < N - M; i++)
         {
-            uint y = (_state[i] & UpperMask) | (_state[(i + 1) % N] & LowerMask);
-            uint next = _state[(i + M) % N] ^ (y >> 1);
-            _state[i] = (y & 1u) != 0 ? next ^ MatrixA : next;
+            uint y = (s[i] & UpperMask) | (s[i + 1] & LowerMask);
+            s[i] = s[i + M] ^ (y >> 1) ^ ((0u - (y & 1u)) & MatrixA);
         }
 
+        for (; i < N - 1; i++)
+        {
+            uint y = (s[i] & UpperMask) | (s[i + 1] & LowerMask);
+            s[i] = s[i + M - N] ^ (y >> 1) ^ ((0u - (y & 1u)) & MatrixA);
+        }
+
+        uint last = (s[N - 1] & UpperMask) | (s[0] & LowerMask);
+        s[N - 1] = s[M - 1] ^ (last >> 1) ^ ((0u - (last & 1u)) & MatrixA);
         _index = 0;
     }
 }
