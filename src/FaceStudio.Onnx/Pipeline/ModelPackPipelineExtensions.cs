@@ -31,12 +31,17 @@ public static class ModelPackPipelineExtensions
     /// <param name="sessionFactory">Creates the sessions; a <see cref="SessionFactory"/> when null.</param>
     /// <exception cref="Core.Errors.ModelContractException">A model breaks its component's contract.</exception>
     /// <exception cref="OnnxRuntimeConfigurationException">The installed ONNX Runtime lacks the requested provider.</exception>
+    /// <exception cref="Core.Errors.FaceStudioValidationException"><paramref name="sessionOptions"/> or the builder's
+    /// <see cref="FaceStudioPipelineBuilder.Options"/> are invalid (checked before any model is loaded).</exception>
     public static FaceStudioPipelineBuilder UseModelPack(this FaceStudioPipelineBuilder builder, ModelPack pack, PipelineSessionOptions? sessionOptions = null, ISessionFactory? sessionFactory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(pack);
         sessionOptions ??= new PipelineSessionOptions();
         sessionOptions.Validate();
+        // The pipeline's options are checked again by Build; checking them here first means a bad setting is reported
+        // before gigabytes of models are loaded, not after.
+        builder.Options.Validate();
         ILoggerFactory loggers = builder.LoggerFactory ?? NullLoggerFactory.Instance;
         ISessionFactory factory = sessionFactory ?? new SessionFactory(loggers.CreateLogger<SessionFactory>());
         var loader = new ModelPackLoader(sessionOptions, factory);

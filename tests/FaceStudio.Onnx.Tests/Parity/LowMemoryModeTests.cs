@@ -101,6 +101,33 @@ public class LowMemoryModeTests
     }
 
     [Fact]
+    public void UseModelPack_refuses_invalid_pipeline_options_before_loading_any_model()
+    {
+        var factory = new CountingSessionFactory();
+        var builder = new FaceStudioPipelineBuilder().UseOptions(new FaceStudioPipelineOptions { MaxConcurrentRequests = 0 });
+        var ex = Assert.Throws<FaceStudio.Core.Errors.FaceStudioValidationException>(() => builder.UseModelPack(ModelPack.Load(ParityFixtures.Pack), null, factory));
+        Assert.Contains("MaxConcurrentRequests", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, factory.Created);
+        Assert.Null(builder.Denoiser);
+
+        using FaceStudioPipeline pipeline = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(ParityFixtures.Pack), null, factory).Build();
+        Assert.True(factory.Created >= 3);
+    }
+
+    private sealed class CountingSessionFactory : ISessionFactory
+    {
+        private readonly SessionFactory _inner = new();
+
+        public int Created { get; private set; }
+
+        public Microsoft.ML.OnnxRuntime.InferenceSession Create(string modelPath, OnnxSessionOptions options)
+        {
+            Created++;
+            return _inner.Create(modelPath, options);
+        }
+    }
+
+    [Fact]
     public async Task A_released_text_encoder_is_loaded_again_by_the_next_request_and_encodes_the_same()
     {
         var builder = new FaceStudioPipelineBuilder().UseModelPack(ModelPack.Load(ParityFixtures.Pack), new PipelineSessionOptions { TextEncoderResidency = ComponentResidency.ReleaseAfterUse });
