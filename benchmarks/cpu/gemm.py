@@ -5,7 +5,8 @@ with the threads OMP_NUM_THREADS / OPENBLAS_NUM_THREADS give, measured two ways,
   (~1.5 GFLOP/s, which measures that library, not the CPU) the line says so and the table does not use it;
 - the same product as a 1×1 convolution (input [1, n, 64, n/64], weight [n, n, 1, 1]) through torch's oneDNN, the
   kernels diffusers' convolutions run on.
-benchmarks/cpu/table.py takes the fastest as the machine's rate."""
+benchmarks/cpu/table.py takes the fastest as the machine's rate; run.sh measures at the start and at the end of a run
+(argv[2] labels the line), because on a shared VM the rate moves by ±15 % within minutes."""
 import json
 import os
 import sys
@@ -30,6 +31,7 @@ def blas_library():
 
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
+when = f", {sys.argv[2]}" if len(sys.argv) > 2 else ""  # e.g. "start of the run"
 threads = os.environ.get("OMP_NUM_THREADS", "default")
 flop = 2 * n ** 3
 
@@ -39,7 +41,7 @@ a, b = np.random.rand(n, n).astype(np.float32), np.random.rand(n, n).astype(np.f
 library = blas_library()
 optimised = "netlib" not in library and "/blas/" not in library
 gflops = round(flop / best_of(lambda: a @ b) / 1e9, 1)
-print(json.dumps({"side": "machine", "kind": "gemm", "config": f"{n}³ fp32 numpy matmul ({os.path.basename(os.path.dirname(library)) or library}), {threads} threads",
+print(json.dumps({"side": "machine", "kind": "gemm", "config": f"{n}³ fp32 numpy matmul ({os.path.basename(os.path.dirname(library)) or library}), {threads} threads{when}",
                   "gflops": gflops, "usable": optimised}))
 del a, b
 
@@ -47,5 +49,5 @@ import torch  # noqa: E402
 
 x, w = torch.randn(1, n, 64, n // 64), torch.randn(n, n, 1, 1)
 gflops = round(flop / best_of(lambda: torch.nn.functional.conv2d(x, w)) / 1e9, 1)
-print(json.dumps({"side": "machine", "kind": "gemm", "config": f"{n}³ fp32 as a 1×1 convolution (oneDNN), {torch.get_num_threads()} threads",
+print(json.dumps({"side": "machine", "kind": "gemm", "config": f"{n}³ fp32 as a 1×1 convolution (oneDNN), {torch.get_num_threads()} threads{when}",
                   "gflops": gflops, "usable": True}))

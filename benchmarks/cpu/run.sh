@@ -100,7 +100,7 @@ fi
 # The JSON lines stay in WORK (a partial run can still be tabulated: python3 benchmarks/cpu/table.py FILE DOC HEADER).
 out=$work/results-$(date -u +%Y%m%dT%H%M%S).jsonl
 load_start=$(cut -d" " -f1-3 /proc/loadavg)
-"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" >>"$out"
+"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" "start of the run" >>"$out"
 skip=" ${SKIP:-} "
 run_sdk() { # run_sdk SIZE CONFIG LABEL PACK [FLAGS...]
   local size=$1 config=$2 label=$3 dir=$4
@@ -143,6 +143,9 @@ if [ -n "$identity_pack" ]; then
   "$REFERENCE_PYTHON" benchmarks/cpu/diffusers_bench.py --size-config $size_config --size "${diffusers_sizes%% *}" --steps "$steps" --label glibc \
     --identities 2 2>/dev/null >>"$out"
 fi
+
+# Again at the end: the table's rate is the fastest of all four measurements (the shares are then the lowest).
+"$REFERENCE_PYTHON" benchmarks/cpu/gemm.py "$gemm_n" "end of the run" >>"$out"
 
 header="${mode#--} $size_config, sizes $sizes, $steps steps, $threads threads, ONNX Runtime $(grep -oP '(?<=<OnnxRuntimeVersion>)[^<]+' Directory.Packages.props) — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load average at the start $load_start, at the end $(cut -d" " -f1-3 /proc/loadavg)"
 python3 benchmarks/cpu/table.py "$out" docs/performance.md "$header"
