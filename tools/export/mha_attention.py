@@ -41,7 +41,10 @@ class MhaAttnProcessor:
     def __init__(self):
         self._mha = _function()
 
-    def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, *args, **kwargs):
+    def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, temb=None, *args,
+                 identity_tokens=None, identity_masks=None, identity_scales=None, **kwargs):
+        # The identity keywords are named so diffusers passes them without its "not expected" warning (the identity
+        # UNet sends them to every processor); self-attention does not use them.
         if attention_mask is not None:
             raise ValueError("--attention mha exports attention without masks; this model passes one")
         residual = hidden_states
