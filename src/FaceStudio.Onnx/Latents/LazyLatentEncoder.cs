@@ -1,5 +1,6 @@
 using FaceStudio.Core.Latents;
 using FaceStudio.Core.Tensors;
+using FaceStudio.Onnx.Sessions;
 
 namespace FaceStudio.Onnx.Latents;
 
@@ -10,32 +11,27 @@ namespace FaceStudio.Onnx.Latents;
 /// </summary>
 internal sealed class LazyLatentEncoder : ILatentEncoder, IDisposable
 {
-    private readonly Func<OnnxLatentEncoder> _load;
-    private readonly Lock _gate = new();
-    private OnnxLatentEncoder? _encoder;
-    private bool _disposed;
+    private readonly ResidentComponent<OnnxLatentEncoder> _holder;
 
     public LazyLatentEncoder(Func<OnnxLatentEncoder> load, int downscaleFactor, float scalingFactor)
     {
-        _load = load;
+        _holder = new ResidentComponent<OnnxLatentEncoder>(load, ComponentResidency.Keep);
         DownscaleFactor = downscaleFactor;
         ScalingFactor = scalingFactor;
     }
 
     /// <summary>True once the session has been loaded.</summary>
-    public bool IsLoaded
+    public bool IsLoaded => _holder.IsLoaded;
+
+    /// <inheritdoc />
+    public int LatentChannels
     {
         get
         {
-            lock (_gate)
-            {
-                return _encoder is not null;
-            }
+            using ResidentComponent<OnnxLatentEncoder>.Use use = _holder.Acquire();
+            return use.Component.LatentChannels;
         }
     }
-
-    /// <inheritdoc />
-    public int LatentChannels => Encoder().LatentChannels;
 
     /// <inheritdoc />
     public int DownscaleFactor { get; }
@@ -44,37 +40,13 @@ internal sealed class LazyLatentEncoder : ILatentEncoder, IDisposable
     public float ScalingFactor { get; }
 
     /// <inheritdoc />
-    public Task<FloatTensor> EncodeAsync(FloatTensor images, CancellationToken cancellationToken = default)
+    public async Task<FloatTensor> EncodeAsync(FloatTensor images, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Encoder().EncodeAsync(images, cancellationToken);
+        using ResidentComponent<OnnxLatentEncoder>.Use use = _holder.Acquire();
+        return await use.Component.EncodeAsync(images, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        OnnxLatentEncoder? loaded;
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            loaded = _encoder;
-            _encoder = null;
-        }
-
-        loaded?.Dispose();
-    }
-
-    private OnnxLatentEncoder Encoder()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _encoder ??= _load();
-        }
-    }
+    public void Dispose() => _holder.Dispose();
 }

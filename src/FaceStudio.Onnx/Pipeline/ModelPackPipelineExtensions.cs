@@ -65,11 +65,17 @@ public static class ModelPackPipelineExtensions
 
             if (builder.LatentDecoder is null)
             {
-                // In low-memory mode the resident decoder tiles inside one load, so a tiled decode loads the VAE once.
                 VaeTiling? tiling = sessionOptions.EffectiveVaeTiling;
-                builder.UseLatentDecoder(sessionOptions.LowMemory
-                    ? Own(new ResidentLatentDecoder(() => loader.LoadVaeDecoder(pack), ComponentResidency.ReleaseAfterUse, tiling))
-                    : tiling is null ? Own(loader.LoadVaeDecoder(pack)) : new TiledLatentDecoder(Own(loader.LoadVaeDecoder(pack)), tiling));
+                if (sessionOptions.LowMemory)
+                {
+                    // The resident decoder tiles inside one load, so a tiled decode loads the VAE once.
+                    builder.UseLatentDecoder(Own(new ResidentLatentDecoder(() => loader.LoadVaeDecoder(pack), ComponentResidency.ReleaseAfterUse, tiling)));
+                }
+                else
+                {
+                    OnnxLatentDecoder decoder = Own(loader.LoadVaeDecoder(pack));
+                    builder.UseLatentDecoder(tiling is null ? decoder : new TiledLatentDecoder(decoder, tiling));
+                }
             }
 
             if (builder.LatentEncoder is null && pack.VaeEncoderPath is not null)
